@@ -42,6 +42,7 @@ enum wc_anomaly_kind { WC_AK_TRUNCATED, WC_AK_MALFORMED, WC_AK_NOTE };
 	X(IPV6_EXTHDR_MALFORMED,   "ipv6.exthdr_malformed",   MALFORMED, "IPv6 extension header length runs past the payload") \
 	X(IPV6_FRAG_OVERLAP,       "ipv6.frag_overlap",       MALFORMED, "IPv6 fragments overlap with different contents") \
 	X(IPV6_FRAG_INCOMPLETE,    "ipv6.frag_incomplete",    NOTE,      "IPv6 fragments that never formed a whole packet") \
+	X(IPV6_FRAG_TOO_LARGE,     "ipv6.frag_too_large",     MALFORMED, "IPv6 fragments add up to more than 65535 bytes") \
 	X(TCP_TRUNCATED,           "tcp.truncated",           TRUNCATED, "TCP header cut short by the snapshot length") \
 	X(TCP_HLEN_TOO_SMALL,      "tcp.hlen_too_small",      MALFORMED, "TCP data offset below 20 bytes") \
 	X(TCP_HLEN_EXCEEDS_SEGMENT,"tcp.hlen_exceeds_segment",MALFORMED, "TCP data offset runs past the end of the segment") \
@@ -49,11 +50,13 @@ enum wc_anomaly_kind { WC_AK_TRUNCATED, WC_AK_MALFORMED, WC_AK_NOTE };
 	X(UDP_TRUNCATED,           "udp.truncated",           TRUNCATED, "UDP header cut short by the snapshot length") \
 	X(UDP_LEN_TOO_SMALL,       "udp.len_too_small",       MALFORMED, "UDP length field below 8 bytes") \
 	X(UDP_LEN_EXCEEDS_IP,      "udp.len_exceeds_ip",      MALFORMED, "UDP length field larger than the IP payload") \
-	X(UDP_LEN_SHORTER_THAN_IP, "udp.len_shorter_than_ip", MALFORMED, "UDP length field smaller than the IP payload") \
+	X(UDP_LEN_SHORTER_THAN_IP, "udp.len_shorter_than_ip", NOTE,      "UDP length field smaller than the IP payload: trailing bytes ignored") \
 	X(ICMP_TRUNCATED,          "icmp.truncated",          TRUNCATED, "ICMP message cut short by the snapshot length") \
 	X(ICMP_QUOTE_MALFORMED,    "icmp.quote_malformed",    MALFORMED, "the packet quoted in an ICMP error is not a valid IP header") \
+	X(ICMP_TOO_SHORT,          "icmp.too_short",          MALFORMED, "ICMP message shorter than its 8-byte header") \
 	X(ICMPV6_TRUNCATED,        "icmpv6.truncated",        TRUNCATED, "ICMPv6 message cut short by the snapshot length") \
-	X(ICMPV6_QUOTE_MALFORMED,  "icmpv6.quote_malformed",  MALFORMED, "the packet quoted in an ICMPv6 error is not a valid IPv6 header")
+	X(ICMPV6_QUOTE_MALFORMED,  "icmpv6.quote_malformed",  MALFORMED, "the packet quoted in an ICMPv6 error is not a valid IPv6 header") \
+	X(ICMPV6_TOO_SHORT,        "icmpv6.too_short",        MALFORMED, "ICMPv6 message shorter than its 8-byte header")
 
 #define WC_ANOM_ENUM_(e, n, k, d) WC_ANOM_##e,
 enum wc_anomaly { WC_ANOMALY_TABLE(WC_ANOM_ENUM_) WC_ANOM__COUNT };

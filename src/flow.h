@@ -3,6 +3,8 @@
  * TCP connections are keyed by 4-tuple and split on a new SYN that reuses a closed (or
  * closing) tuple, as Wireshark's tcp.stream does. The client is the side that sent the
  * first SYN; with no SYN seen, the sender of the first packet (roles_from_syn = false).
+ * (When the first packet is a SYN-ACK, its receiver is the client and roles_from_syn is
+ * true.)
  * Sequence numbers are compared modulo 2^32 and shown relative to the ISN.
  * Each direction is reassembled into a byte stream (holes recorded as gaps), every
  * segment is classified (retransmission, out-of-order, keep-alive, zero window, duplicate
@@ -20,6 +22,14 @@
  *
  * Ids are 0-based in order of each flow's first packet, separately for TCP and UDP
  * (TCP ids match Wireshark's tcp.stream on captures Wireshark splits the same way).
+ *
+ * Segment classes follow Wireshark's tcp.analysis rules (checked frame by frame against
+ * tshark on tests/fixtures/real): a spurious retransmission (data the peer had already
+ * acknowledged) carries WC_TN_RETRANSMISSION too and counts in `retransmissions`, as
+ * tshark counts it; out of order means bytes never seen before arriving below the
+ * highest sequence sent within 3 ms of the segment that went beyond them (later, they
+ * are a retransmission). States: the client enters ESTABLISHED at the SYN-ACK that
+ * acknowledges its SYN, the server at the client's ACK of its SYN-ACK.
  */
 #ifndef WC_FLOW_H
 #define WC_FLOW_H
@@ -109,9 +119,12 @@ struct wc_tcp_side {
 	/* its stream as the capture shows it */
 	uint8_t gap_count;                /* first WC_MAX_GAPS gaps */
 	struct wc_gap gaps[WC_MAX_GAPS];
-	uint32_t gaps_total;
+	uint32_t gaps_total;              /* holes still unfilled when the connection
+	                                     closed (or given up after 32 out-of-order
+	                                     pieces waited beyond the first hole) */
 	uint8_t *payload;                 /* first payload_cap bytes of the reassembled
-	                                     stream (NULL when payload_cap is 0) */
+	                                     stream (NULL when payload_cap is 0); holes
+	                                     are zero bytes, so offsets stay the stream's */
 	size_t payload_kept;
 	bool payload_capped;              /* the stream was longer than what is kept */
 };

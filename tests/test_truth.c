@@ -20,7 +20,8 @@
 
 struct conn_copy {
 	bool seen;
-	char client[WC_ADDR_STRLEN + 8];
+	char client[WC_ADDR_STRLEN + 8], server[WC_ADDR_STRLEN + 8];
+	bool roles_from_synack; /* no SYN seen; the SYN-ACK's receiver is the client */
 	bool handshake, fin_both, rst;
 	uint64_t bytes_c2s, bytes_s2c;
 };
@@ -30,14 +31,33 @@ struct run {
 	uint32_t conn_overflow;
 };
 
+/* As truth.jsonl writes an endpoint: "addr:port", IPv6 without brackets. */
 static void endpoint_str(const struct wc_addr *a, uint16_t port, char *out, size_t len)
 {
 	char buf[WC_ADDR_STRLEN];
-	wc_addr_str(a, buf);
-	if (a->family == 6)
-		snprintf(out, len, "[%s]:%u", buf, port);
-	else
-		snprintf(out, len, "%s:%u", buf, port);
+	snprintf(out, len, "%s:%u", wc_addr_str(a, buf), port);
+}
+
+/* Where wirecheck knowingly differs from tshark, and why. Everything else must agree. */
+struct known_difference {
+	const char *file, *field;
+	int64_t wirecheck; /* the value wirecheck gives instead */
+	const char *why;
+};
+static const struct known_difference known[] = {
+	{"suricata-verify__tests_bug-6875-01_fuzz.pcap", "frames", 1,
+	 "read as standard pcap, record 2 claims 1409179648 captured bytes in a 385-byte file; "
+	 "libpcap stops there (reported as capture.read_error), tshark's wiretap guesses another layout"},
+	{"nDPI__tests_cfgs_default_pcap_doq.pcapng", "malformed frames found", 0,
+	 "tshark's malformed frames there are DNS-over-QUIC payloads; wirecheck decodes no application"},
+};
+
+static const struct known_difference *known_difference(const char *file, const char *field)
+{
+	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+		if (strcmp(known[i].file, file) == 0 && strcmp(known[i].field, field) == 0)
+			return &known[i];
+	return NULL;
 }
 
 static void on_tcp_done(const struct wc_tcp_conn *c, void *arg)
@@ -50,6 +70,8 @@ static void on_tcp_done(const struct wc_tcp_conn *c, void *arg)
 	struct conn_copy *cc = &r->conns[c->id];
 	cc->seen = true;
 	endpoint_str(&c->side[0].addr, c->side[0].port, cc->client, sizeof cc->client);
+	endpoint_str(&c->side[1].addr, c->side[1].port, cc->server, sizeof cc->server);
+	cc->roles_from_synack = c->syn_frame == 0 && c->synack_frame != 0;
 	cc->handshake = c->handshake_complete;
 	cc->fin_both = c->fin_both;
 	cc->rst = c->rst_side >= 0;
@@ -73,6 +95,9 @@ static unsigned failures;
 
 static void expect(const char *file, const char *field, int64_t want, int64_t got)
 {
+	const struct known_difference *k = known_difference(file, field);
+	if (k)
+		want = k->wirecheck;
 	if (want == got) {
 		CU_PASS(field);
 		return;
@@ -101,7 +126,15 @@ static void check_per_stream(const char *file, json_object *truth, const struct 
 			continue;
 		json_object *client = NULL;
 		json_object_object_get_ex(s, "client", &client);
-		if (strcmp(json_object_get_string(client), cc->client) != 0) {
+		int64_t want_c2s = jget(s, "payload_bytes_c2s", NULL), want_s2c = jget(s, "payload_bytes_s2c", NULL);
+		/* tshark's "client" is the first packet's sender. When the capture starts
+		 * with a SYN-ACK, wirecheck names its receiver the client, since that side
+		 * sent the SYN: the roles, and so the directions, are swapped on purpose. */
+		if (cc->roles_from_synack && strcmp(json_object_get_string(client), cc->server) == 0) {
+			int64_t t = want_c2s;
+			want_c2s = want_s2c;
+			want_s2c = t;
+		} else if (strcmp(json_object_get_string(client), cc->client) != 0) {
 			char msg[256];
 			snprintf(msg, sizeof msg, "%s: stream %zu client: tshark says %s, wirecheck %s", file, i,
 			         json_object_get_string(client), cc->client);
@@ -116,9 +149,9 @@ static void check_per_stream(const char *file, json_object *truth, const struct 
 		snprintf(field, sizeof field, "stream %zu rst", i);
 		expect(file, field, jget(s, "rst", NULL), cc->rst);
 		snprintf(field, sizeof field, "stream %zu payload_bytes_c2s", i);
-		expect(file, field, jget(s, "payload_bytes_c2s", NULL), (int64_t)cc->bytes_c2s);
+		expect(file, field, want_c2s, (int64_t)cc->bytes_c2s);
 		snprintf(field, sizeof field, "stream %zu payload_bytes_s2c", i);
-		expect(file, field, jget(s, "payload_bytes_s2c", NULL), (int64_t)cc->bytes_s2c);
+		expect(file, field, want_s2c, (int64_t)cc->bytes_s2c);
 	}
 }
 

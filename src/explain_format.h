@@ -1,0 +1,96 @@
+/* explain_format.h — internal contract between explain.c and its two formatters.
+ *
+ * explain.c runs the analysis and calls a formatter's hooks. Packets are written to
+ * the output as they are read; connections, flows, ICMP errors and anomalies are
+ * rendered one item at a time into spools (temporary files) because they arrive while
+ * packets are still being written and in an order that is not the one they are shown
+ * in. end() then writes the capture header, the spooled sections in order and the
+ * summary. Every hook only renders: none of them reads a file or keeps state, so the
+ * unit test drives them with hand-built structs.
+ */
+#ifndef WC_EXPLAIN_FORMAT_H
+#define WC_EXPLAIN_FORMAT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "analyze.h"
+#include "explain.h"
+
+struct wc_xctx {
+	const struct wc_explain_opts *opts;
+	bool color;           /* text only */
+	int64_t t0_ns;        /* time of the first frame: times are shown relative to it */
+};
+
+/* What the header and the summary are made of: known only once the file is read. */
+struct wc_xcapture {
+	const char *path;
+	const struct wc_analysis *an;
+	const char *linktype_names[8]; /* names of an->linktypes[] */
+	uint64_t anomalies_listed;     /* items in the anomaly spool */
+};
+
+/* The sections end() writes, in this order. */
+enum wc_xsection { WC_XS_TCP = 0, WC_XS_UDP, WC_XS_ICMP, WC_XS_ANOMALY, WC_XS__COUNT };
+
+struct wc_xspool {
+	FILE *f;              /* rendered items, separated by the formatter's item_sep[] */
+	uint64_t items;
+};
+
+struct wc_xfmt {
+	const char *item_sep[WC_XS__COUNT]; /* written between two items of a section */
+	void (*begin)(FILE *out, const struct wc_xctx *x, const char *path);
+	/* first: this is the first packet written (JSON needs it for its commas) */
+	void (*packet)(FILE *out, const struct wc_xctx *x, const struct wc_packet *p,
+	               const struct wc_pkt_note *n, bool first);
+	void (*tcp_conn)(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c);
+	void (*udp_flow)(FILE *out, const struct wc_xctx *x, const struct wc_udp_flow *f);
+	void (*icmp)(FILE *out, const struct wc_xctx *x, const struct wc_icmp_event *e);
+	void (*anomaly)(FILE *out, const struct wc_xctx *x, uint64_t frame, enum wc_anomaly a,
+	                const char *detail);
+	/* Writes everything after the packets; returns -1 when a spool cannot be read back. */
+	int (*end)(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
+	           const struct wc_xspool sp[WC_XS__COUNT]);
+};
+
+extern const struct wc_xfmt wc_xfmt_text;
+extern const struct wc_xfmt wc_xfmt_json;
+
+/* ---- shared wording (explain_words.c) ------------------------------------ */
+
+/* Names of TCP states and RST contexts as explain prints them. flow.h has the same
+ * names, but its functions live in the flows library, which the formatter tests do
+ * not link. */
+const char *wc_x_state_name(enum wc_tcp_state s);
+const char *wc_x_rst_name(enum wc_rst_context c);     /* "refused", … (JSON) */
+/* One sentence about a RST in its context; port is the server's port. */
+void wc_x_rst_text(FILE *out, enum wc_rst_context c, uint16_t port);
+const char *wc_x_conn_state_meaning(const char *conn_state);
+/* Zeek history letter meaning ('S' → "SYN"), case-insensitive; NULL when unknown. */
+const char *wc_x_history_letter(char c);
+/* ICMP type and code in words; "" when unknown. */
+const char *wc_x_icmp_type(uint8_t version, uint8_t type);
+const char *wc_x_icmp_code(uint8_t version, uint8_t type, uint8_t code);
+
+/* WC_TN_* bits in words, in bit order. */
+struct wc_x_note_name {
+	uint16_t bit;
+	const char *name;     /* stable JSON name: "dup_ack", … */
+	const char *words;    /* for people: "duplicate ACK", … */
+};
+extern const struct wc_x_note_name wc_x_note_names[];
+extern const size_t wc_x_note_name_count;
+
+/* "SA", "FPA", … in tcpdump's order (S F R P A U E C); buf of at least 9 bytes. */
+char *wc_x_tcp_flags(uint8_t flags, char *buf);
+/* Seconds with microseconds ("1.250000") of a nanosecond duration. */
+#define WC_X_SECONDS_STRLEN 32
+char *wc_x_seconds_str(int64_t ns, char *buf);
+void wc_x_seconds(FILE *out, int64_t ns);
+/* Copy a spool into out. Returns -1 on a read error. */
+int wc_x_copy_spool(FILE *out, const struct wc_xspool *sp);
+
+#endif

@@ -1,0 +1,218 @@
+/* explain_words.c — the words explain uses for states, resets, ICMP messages and flags. */
+#include "explain_format.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <string.h>
+
+const char *wc_x_state_name(enum wc_tcp_state s)
+{
+	static const char *const names[WC_TS__COUNT] = {
+		"CLOSED", "LISTEN", "SYN_SENT", "SYN_RCVD", "ESTABLISHED", "FIN_WAIT_1",
+		"FIN_WAIT_2", "CLOSE_WAIT", "CLOSING", "LAST_ACK", "TIME_WAIT",
+	};
+	return (unsigned)s < WC_TS__COUNT ? names[s] : "UNKNOWN";
+}
+
+const char *wc_x_rst_name(enum wc_rst_context c)
+{
+	switch (c) {
+	case WC_RST_NONE: return "none";
+	case WC_RST_REFUSED: return "refused";
+	case WC_RST_IN_HANDSHAKE: return "in_handshake";
+	case WC_RST_IN_DATA: return "in_data";
+	case WC_RST_UNREAD_DATA: return "unread_data";
+	case WC_RST_AFTER_FIN: return "after_fin";
+	case WC_RST_NO_CONNECTION: return "no_connection";
+	}
+	return "unknown";
+}
+
+void wc_x_rst_text(FILE *out, enum wc_rst_context c, uint16_t port)
+{
+	switch (c) {
+	case WC_RST_REFUSED:
+		fprintf(out, "refused: nothing listening on port %u", port);
+		break;
+	case WC_RST_IN_HANDSHAKE:
+		fputs("reset during the handshake, before it completed", out);
+		break;
+	case WC_RST_IN_DATA:
+		fputs("reset during data transfer", out);
+		break;
+	case WC_RST_UNREAD_DATA:
+		fputs("reset right after data arrived that the application never read "
+		      "(a socket closed with unread data sends RST instead of FIN)", out);
+		break;
+	case WC_RST_AFTER_FIN:
+		fputs("reset after a FIN: an abortive close (for example SO_LINGER with timeout 0)", out);
+		break;
+	case WC_RST_NO_CONNECTION:
+		fputs("reset of a connection whose opening the capture never showed", out);
+		break;
+	case WC_RST_NONE:
+		fputs("reset", out);
+		break;
+	}
+}
+
+const char *wc_x_conn_state_meaning(const char *cs)
+{
+	static const struct { const char *state, *meaning; } rows[] = {
+		{"S0", "connection attempt seen, no reply"},
+		{"S1", "established, not terminated"},
+		{"SF", "normal establishment and termination"},
+		{"REJ", "connection attempt rejected"},
+		{"S2", "established, the client's close attempt seen but no reply from the server"},
+		{"S3", "established, the server's close attempt seen but no reply from the client"},
+		{"RSTO", "established, the client aborted (sent a RST)"},
+		{"RSTR", "established, the server aborted (sent a RST)"},
+		{"RSTOS0", "the client sent a SYN and then a RST; no SYN-ACK seen"},
+		{"RSTRH", "the server sent a SYN-ACK and then a RST; no SYN seen"},
+		{"SH", "the client sent a SYN and then a FIN; no SYN-ACK seen (half open)"},
+		{"SHR", "the server sent a SYN-ACK and then a FIN; no SYN seen"},
+		{"OTH", "no SYN seen: traffic from the middle of a connection"},
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++)
+		if (strcmp(rows[i].state, cs) == 0)
+			return rows[i].meaning;
+	return "unknown state";
+}
+
+const char *wc_x_history_letter(char c)
+{
+	switch (toupper((unsigned char)c)) {
+	case 'S': return "SYN";
+	case 'H': return "SYN-ACK";
+	case 'A': return "ACK";
+	case 'D': return "data";
+	case 'F': return "FIN";
+	case 'R': return "RST";
+	case 'C': return "bad checksum";
+	case 'G': return "content gap";
+	case 'T': return "retransmission";
+	case 'W': return "zero window";
+	case 'I': return "inconsistent packet";
+	case 'Q': return "multi-flag packet (SYN with FIN or RST)";
+	case '^': return "direction flipped";
+	}
+	return NULL;
+}
+
+const char *wc_x_icmp_type(uint8_t version, uint8_t type)
+{
+	if (version == 4) {
+		switch (type) {
+		case 0: return "echo reply";
+		case 3: return "destination unreachable";
+		case 4: return "source quench";
+		case 5: return "redirect";
+		case 8: return "echo request";
+		case 11: return "time exceeded";
+		case 12: return "parameter problem";
+		}
+		return "";
+	}
+	switch (type) {
+	case 1: return "destination unreachable";
+	case 2: return "packet too big";
+	case 3: return "time exceeded";
+	case 4: return "parameter problem";
+	case 128: return "echo request";
+	case 129: return "echo reply";
+	case 133: return "router solicitation";
+	case 134: return "router advertisement";
+	case 135: return "neighbor solicitation";
+	case 136: return "neighbor advertisement";
+	case 137: return "redirect";
+	}
+	return "";
+}
+
+const char *wc_x_icmp_code(uint8_t version, uint8_t type, uint8_t code)
+{
+	static const char *const unreach4[] = {
+		"network unreachable", "host unreachable", "protocol unreachable",
+		"port unreachable", "fragmentation needed and DF set", "source route failed",
+		"destination network unknown", "destination host unknown", "source host isolated",
+		"network administratively prohibited", "host administratively prohibited",
+		"network unreachable for TOS", "host unreachable for TOS",
+		"communication administratively prohibited",
+	};
+	static const char *const unreach6[] = {
+		"no route to destination", "communication administratively prohibited",
+		"beyond scope of source address", "address unreachable", "port unreachable",
+		"source address failed policy", "reject route to destination",
+	};
+	if (version == 4 && type == 3 && code < sizeof unreach4 / sizeof unreach4[0])
+		return unreach4[code];
+	if (version == 4 && type == 11)
+		return code == 0 ? "TTL exceeded in transit" : code == 1 ? "fragment reassembly time exceeded" : "";
+	if (version == 6 && type == 1 && code < sizeof unreach6 / sizeof unreach6[0])
+		return unreach6[code];
+	if (version == 6 && type == 3)
+		return code == 0 ? "hop limit exceeded in transit" : code == 1 ? "fragment reassembly time exceeded" : "";
+	return "";
+}
+
+const struct wc_x_note_name wc_x_note_names[] = {
+	{WC_TN_RETRANSMISSION, "retransmission", "retransmission"},
+	{WC_TN_OUT_OF_ORDER, "out_of_order", "out of order"},
+	{WC_TN_KEEPALIVE, "keepalive", "keep-alive"},
+	{WC_TN_KEEPALIVE_ACK, "keepalive_ack", "keep-alive ACK"},
+	{WC_TN_ZERO_WINDOW, "zero_window", "zero window"},
+	{WC_TN_ZERO_WINDOW_PROBE, "zero_window_probe", "zero-window probe"},
+	{WC_TN_DUP_ACK, "dup_ack", "duplicate ACK"},
+	{WC_TN_WINDOW_UPDATE, "window_update", "window update"},
+	{WC_TN_OFFLOAD, "offload", "larger than the MSS (segmentation offload)"},
+	{WC_TN_PREV_LOST, "previous_segment_lost", "previous segment not captured"},
+	{WC_TN_PORT_REUSE, "port_reuse", "port reused by a new connection"},
+	{WC_TN_ACKED_UNSEEN, "acked_unseen", "acknowledges data the capture never showed"},
+	{WC_TN_SPURIOUS_RETX, "spurious_retransmission", "spurious retransmission (already acknowledged)"},
+};
+const size_t wc_x_note_name_count = sizeof wc_x_note_names / sizeof wc_x_note_names[0];
+
+char *wc_x_tcp_flags(uint8_t flags, char *buf)
+{
+	static const struct { uint8_t bit; char c; } order[] = {
+		{WC_TH_SYN, 'S'}, {WC_TH_FIN, 'F'}, {WC_TH_RST, 'R'}, {WC_TH_PSH, 'P'},
+		{WC_TH_ACK, 'A'}, {WC_TH_URG, 'U'}, {WC_TH_ECE, 'E'}, {WC_TH_CWR, 'C'},
+	};
+	size_t n = 0;
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		if (flags & order[i].bit)
+			buf[n++] = order[i].c;
+	if (n == 0)
+		buf[n++] = '.';
+	buf[n] = '\0';
+	return buf;
+}
+
+char *wc_x_seconds_str(int64_t ns, char *buf)
+{
+	/* a negative remainder would print "-0.-5": split on the magnitude */
+	const char *sign = ns < 0 ? "-" : "";
+	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+	snprintf(buf, WC_X_SECONDS_STRLEN, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000000u,
+	         mag % 1000000000u / 1000u);
+	return buf;
+}
+
+void wc_x_seconds(FILE *out, int64_t ns)
+{
+	char buf[WC_X_SECONDS_STRLEN];
+	fputs(wc_x_seconds_str(ns, buf), out);
+}
+
+int wc_x_copy_spool(FILE *out, const struct wc_xspool *sp)
+{
+	if (!sp->f)
+		return 0;
+	if (fflush(sp->f) != 0 || fseek(sp->f, 0, SEEK_SET) != 0)
+		return -1;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, sp->f)) > 0)
+		fwrite(buf, 1, n, out);
+	return ferror(sp->f) ? -1 : 0;
+}

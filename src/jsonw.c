@@ -1,0 +1,353 @@
+/* jsonw.c — streaming JSON writer (jsonw.h): commas and nesting, escaping, UTF-8 repair. */
+#include "config.h"
+
+#include <string.h>
+
+#include "jsonw.h"
+
+static void fail(struct wc_jsonw *w, enum wc_jsonw_error e)
+{
+	if (w->err == WC_JSONW_OK)
+		w->err = e;
+}
+
+static void put(struct wc_jsonw *w, const char *s, size_t n)
+{
+	if (n && fwrite(s, 1, n, w->out) != n)
+		fail(w, WC_JSONW_EWRITE);
+}
+
+static void put_char(struct wc_jsonw *w, char c)
+{
+	if (putc(c, w->out) == EOF)
+		fail(w, WC_JSONW_EWRITE);
+}
+
+static uint64_t level_bit(unsigned depth)
+{
+	return (uint64_t)1 << (depth - 1);
+}
+
+static bool in_array(const struct wc_jsonw *w)
+{
+	return w->depth && (w->is_array & level_bit(w->depth));
+}
+
+/* Before a value: writes the comma an array needs, or uses up the key an object must
+ * have had. False, with the writer marked misused, where no value may stand. */
+static bool value_slot(struct wc_jsonw *w)
+{
+	if (w->done) {
+		fail(w, WC_JSONW_EMISUSE);
+		return false;
+	}
+	if (w->depth == 0)
+		return true;
+	uint64_t b = level_bit(w->depth);
+	if (w->is_array & b) {
+		if (w->has_member & b)
+			put_char(w, ',');
+		w->has_member |= b;
+		return true;
+	}
+	if (!w->key_pending) {
+		fail(w, WC_JSONW_EMISUSE);
+		return false;
+	}
+	w->key_pending = false;
+	return true;
+}
+
+/* A value written at the top level is the whole document. */
+static void value_done(struct wc_jsonw *w)
+{
+	if (w->depth == 0)
+		w->done = true;
+}
+
+static void scalar(struct wc_jsonw *w, const char *text, size_t len)
+{
+	if (!value_slot(w))
+		return;
+	put(w, text, len);
+	value_done(w);
+}
+
+/* Length of the well-formed UTF-8 sequence at s (s[0] >= 0x80), or 0 with *bad set to
+ * the length of its maximal ill-formed part: Unicode's recommended practice replaces
+ * that part with one U+FFFD and goes on at the next byte, so a truncated sequence
+ * does not swallow the character after it. Overlong forms, surrogates and code points
+ * past U+10FFFF are ill-formed (RFC 3629). */
+static size_t utf8_sequence(const unsigned char *s, size_t left, size_t *bad)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xbf; /* range of the second byte */
+	size_t need;
+	if (c >= 0xc2 && c <= 0xdf) {
+		need = 2;
+	} else if (c >= 0xe0 && c <= 0xef) {
+		need = 3;
+		if (c == 0xe0)
+			lo = 0xa0;
+		else if (c == 0xed)
+			hi = 0x9f;
+	} else if (c >= 0xf0 && c <= 0xf4) {
+		need = 4;
+		if (c == 0xf0)
+			lo = 0x90;
+		else if (c == 0xf4)
+			hi = 0x8f;
+	} else {
+		*bad = 1;
+		return 0;
+	}
+	for (size_t i = 1; i < need; i++) {
+		if (i >= left || s[i] < lo || s[i] > hi) {
+			*bad = i;
+			return 0;
+		}
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	return need;
+}
+
+static void put_escape(struct wc_jsonw *w, unsigned char c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+	size_t n = 2;
+	switch (c) {
+	case '"': esc[1] = '"'; break;
+	case '\\': esc[1] = '\\'; break;
+	case '\b': esc[1] = 'b'; break;
+	case '\f': esc[1] = 'f'; break;
+	case '\n': esc[1] = 'n'; break;
+	case '\r': esc[1] = 'r'; break;
+	case '\t': esc[1] = 't'; break;
+	default: n = 6; break;
+	}
+	put(w, esc, n);
+}
+
+/* Bytes that need nothing are written in runs, so a plain string costs one fwrite. */
+static void put_string(struct wc_jsonw *w, const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t run = 0, i = 0;
+	put_char(w, '"');
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
+			i++;
+			continue;
+		}
+		put(w, str + run, i - run);
+		if (c < 0x80) {
+			put_escape(w, c);
+			i++;
+		} else {
+			size_t bad = 0, n = utf8_sequence(s + i, len - i, &bad);
+			if (n) {
+				put(w, str + i, n);
+				i += n;
+			} else {
+				put(w, "\\ufffd", 6);
+				i += bad;
+			}
+		}
+		run = i;
+	}
+	put(w, str + run, len - run);
+	put_char(w, '"');
+}
+
+/* A JSON number (RFC 8259 section 6): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
+static bool is_number(const char *s)
+{
+#define DIGIT(ch) ((ch) >= '0' && (ch) <= '9')
+	if (*s == '-')
+		s++;
+	if (*s == '0') {
+		s++;
+	} else if (*s >= '1' && *s <= '9') {
+		while (DIGIT(*s))
+			s++;
+	} else {
+		return false;
+	}
+	if (*s == '.') {
+		s++;
+		if (!DIGIT(*s))
+			return false;
+		while (DIGIT(*s))
+			s++;
+	}
+	if (*s == 'e' || *s == 'E') {
+		s++;
+		if (*s == '+' || *s == '-')
+			s++;
+		if (!DIGIT(*s))
+			return false;
+		while (DIGIT(*s))
+			s++;
+	}
+	return *s == '\0';
+#undef DIGIT
+}
+
+/* Decimal digits of v, with a minus sign when negative, at the end of buf[21]. */
+static size_t format_u64(uint64_t v, bool negative, char buf[21], const char **start)
+{
+	char *p = buf + 21;
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	if (negative)
+		*--p = '-';
+	*start = p;
+	return (size_t)(buf + 21 - p);
+}
+
+static void begin(struct wc_jsonw *w, bool array)
+{
+	if (w->depth >= WC_JSONW_MAX_DEPTH) {
+		/* too deep: a value may still be owed to a key, and null keeps the JSON valid */
+		bool owed = !w->done && w->depth && !in_array(w) && w->key_pending;
+		if (owed)
+			scalar(w, "null", 4);
+		fail(w, WC_JSONW_EMISUSE);
+		return;
+	}
+	if (!value_slot(w))
+		return;
+	put_char(w, array ? '[' : '{');
+	w->depth++;
+	uint64_t b = level_bit(w->depth);
+	w->has_member &= ~b;
+	if (array)
+		w->is_array |= b;
+	else
+		w->is_array &= ~b;
+}
+
+static void end(struct wc_jsonw *w, bool array)
+{
+	if (w->depth == 0 || in_array(w) != array || w->key_pending) {
+		fail(w, WC_JSONW_EMISUSE);
+		return;
+	}
+	put_char(w, array ? ']' : '}');
+	w->depth--;
+	value_done(w);
+}
+
+void wc_jsonw_init(struct wc_jsonw *w, FILE *out)
+{
+	memset(w, 0, sizeof *w);
+	w->out = out;
+}
+
+void wc_jsonw_begin_object(struct wc_jsonw *w)
+{
+	begin(w, false);
+}
+
+void wc_jsonw_end_object(struct wc_jsonw *w)
+{
+	end(w, false);
+}
+
+void wc_jsonw_begin_array(struct wc_jsonw *w)
+{
+	begin(w, true);
+}
+
+void wc_jsonw_end_array(struct wc_jsonw *w)
+{
+	end(w, true);
+}
+
+void wc_jsonw_key(struct wc_jsonw *w, const char *key)
+{
+	if (w->depth == 0 || in_array(w) || w->key_pending || !key) {
+		fail(w, WC_JSONW_EMISUSE);
+		return;
+	}
+	uint64_t b = level_bit(w->depth);
+	if (w->has_member & b)
+		put_char(w, ',');
+	w->has_member |= b;
+	put_string(w, key, strlen(key));
+	put_char(w, ':');
+	w->key_pending = true;
+}
+
+void wc_jsonw_string_len(struct wc_jsonw *w, const char *s, size_t len)
+{
+	if (!value_slot(w))
+		return;
+	put_string(w, s, len);
+	value_done(w);
+}
+
+void wc_jsonw_string(struct wc_jsonw *w, const char *s)
+{
+	if (s)
+		wc_jsonw_string_len(w, s, strlen(s));
+	else
+		wc_jsonw_null(w);
+}
+
+void wc_jsonw_int(struct wc_jsonw *w, int64_t v)
+{
+	char buf[21];
+	const char *p;
+	/* the magnitude in unsigned arithmetic: -INT64_MIN does not fit in int64_t */
+	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+	size_t n = format_u64(mag, v < 0, buf, &p);
+	scalar(w, p, n);
+}
+
+void wc_jsonw_uint(struct wc_jsonw *w, uint64_t v)
+{
+	char buf[21];
+	const char *p;
+	size_t n = format_u64(v, false, buf, &p);
+	scalar(w, p, n);
+}
+
+void wc_jsonw_bool(struct wc_jsonw *w, bool v)
+{
+	if (v)
+		scalar(w, "true", 4);
+	else
+		scalar(w, "false", 5);
+}
+
+void wc_jsonw_null(struct wc_jsonw *w)
+{
+	scalar(w, "null", 4);
+}
+
+void wc_jsonw_number(struct wc_jsonw *w, const char *text)
+{
+	if (text && is_number(text)) {
+		scalar(w, text, strlen(text));
+		return;
+	}
+	wc_jsonw_null(w);
+	fail(w, WC_JSONW_EMISUSE);
+}
+
+enum wc_jsonw_error wc_jsonw_error(const struct wc_jsonw *w)
+{
+	if (w->err == WC_JSONW_OK && ferror(w->out))
+		return WC_JSONW_EWRITE;
+	return w->err;
+}
+
+int wc_jsonw_finish(const struct wc_jsonw *w)
+{
+	return w->done && wc_jsonw_error(w) == WC_JSONW_OK ? 0 : -1;
+}
