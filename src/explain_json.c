@@ -1,9 +1,8 @@
 /* explain_json.c — the machine-readable form of `wirecheck explain` (doc/explain-json.md). */
 #include "config.h"
 
-#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "explain_format.h"
 #include "jsonw.h"
@@ -11,7 +10,8 @@
 /* Every item is streamed through jsonw straight to its output: building a tree per
  * connection first cost more than all of the analysis. The document's own frame (the
  * top-level object, its section arrays and the newlines between items) is written by
- * hand because begin(), packet() and end() are separate calls that keep no state. */
+ * hand because begin(), packet() and end() are separate calls that keep no state.
+ * Output errors need no check here: the FILE keeps them and explain.c tests it. */
 
 static const char *const side_key[2] = {"client", "server"};
 
@@ -233,6 +233,7 @@ static void json_packet(FILE *out, const struct wc_xctx *x, const struct wc_pack
 		wc_jsonw_string(w, wc_anomaly_name(p->anomalies[i]));
 	wc_jsonw_end_array(w);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 /* ---- TCP connections ------------------------------------------------------ */
@@ -393,6 +394,7 @@ static void json_tcp_conn(FILE *out, const struct wc_xctx *x, const struct wc_tc
 	k_str(w, "conn_state", c->conn_state);
 	k_str(w, "history", c->history);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 /* ---- UDP flows, ICMP errors, anomalies ------------------------------------ */
@@ -444,6 +446,7 @@ static void json_udp_flow(FILE *out, const struct wc_xctx *x, const struct wc_ud
 	k_uint(w, "icmp_errors", f->icmp_errors);
 	k_frame(w, "first_icmp_frame", f->first_icmp_frame);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 static void json_icmp(FILE *out, const struct wc_xctx *x, const struct wc_icmp_event *e)
@@ -463,6 +466,7 @@ static void json_icmp(FILE *out, const struct wc_xctx *x, const struct wc_icmp_e
 	k_quote(w, "quote", &e->quote);
 	k_flow_ref(w, "answers", e->flow_kind, e->flow_id, e->quoted_frame);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 static void json_anomaly(FILE *out, const struct wc_xctx *x, uint64_t frame, enum wc_anomaly a, const char *detail)
@@ -477,6 +481,7 @@ static void json_anomaly(FILE *out, const struct wc_xctx *x, uint64_t frame, enu
 	k_str(w, "description", wc_anomaly_description(a));
 	k_str(w, "detail", detail && *detail ? detail : NULL);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 /* ---- document ------------------------------------------------------------- */
@@ -491,6 +496,7 @@ static void json_begin(FILE *out, const struct wc_xctx *x, const char *path)
 	k_str(w, "version", PACKAGE_VERSION);
 	k_str(w, "command", "explain");
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 	if (x->opts->packets)
 		fputs(",\n\"packets\":[", out);
 }
@@ -544,6 +550,7 @@ static void json_capture(FILE *out, const struct wc_xcapture *cap)
 		k_null(w, "container_anomaly");
 	}
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 static void json_summary(FILE *out, const struct wc_analysis *an, uint64_t listed)
@@ -588,6 +595,7 @@ static void json_summary(FILE *out, const struct wc_analysis *an, uint64_t liste
 	wc_jsonw_end_object(w);
 	k_uint(w, "anomalies_listed", listed);
 	wc_jsonw_end_object(w);
+	wc_jsonw_finish(w);
 }
 
 static int section(FILE *out, const char *key, const struct wc_xspool *sp)

@@ -11,16 +11,32 @@ static void fail(struct wc_jsonw *w, enum wc_jsonw_error e)
 		w->err = e;
 }
 
+static void flush(struct wc_jsonw *w)
+{
+	if (w->used && fwrite(w->block, 1, w->used, w->out) != w->used)
+		fail(w, WC_JSONW_EWRITE);
+	w->used = 0;
+}
+
 static void put(struct wc_jsonw *w, const char *s, size_t n)
 {
-	if (n && fwrite(s, 1, n, w->out) != n)
-		fail(w, WC_JSONW_EWRITE);
+	if (n > sizeof w->block - w->used) {
+		flush(w);
+		if (n > sizeof w->block) {
+			if (fwrite(s, 1, n, w->out) != n)
+				fail(w, WC_JSONW_EWRITE);
+			return;
+		}
+	}
+	memcpy(w->block + w->used, s, n);
+	w->used += n;
 }
 
 static void put_char(struct wc_jsonw *w, char c)
 {
-	if (putc(c, w->out) == EOF)
-		fail(w, WC_JSONW_EWRITE);
+	if (w->used == sizeof w->block)
+		flush(w);
+	w->block[w->used++] = c;
 }
 
 static uint64_t level_bit(unsigned depth)
@@ -58,11 +74,13 @@ static bool value_slot(struct wc_jsonw *w)
 	return true;
 }
 
-/* A value written at the top level is the whole document. */
+/* A value written at the top level is the whole document: hand it over. */
 static void value_done(struct wc_jsonw *w)
 {
-	if (w->depth == 0)
+	if (w->depth == 0) {
 		w->done = true;
+		flush(w);
+	}
 }
 
 static void scalar(struct wc_jsonw *w, const char *text, size_t len)
@@ -129,70 +147,95 @@ static void put_escape(struct wc_jsonw *w, unsigned char c)
 	put(w, esc, n);
 }
 
-/* Bytes that need nothing are written in runs, so a plain string costs one fwrite. */
+/* 1 for the bytes a JSON string holds as they are: printable ASCII but the quote (0x22)
+ * and backslash (0x5c). A table: this test runs once per byte of output. */
+static const unsigned char plain_byte[256] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x00 */
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0x10 */
+	1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x20 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x30 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x40 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, /* 0x50 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x60 */
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 0x70 */
+	/* 0x80 and up: UTF-8, checked sequence by sequence */
+};
+
+/* Plain bytes are copied straight into the block in the scan that checks them: most
+ * strings (every key) are nothing else. */
 static void put_string(struct wc_jsonw *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
-	size_t run = 0, i = 0;
+	size_t i = 0;
 	put_char(w, '"');
 	while (i < len) {
-		unsigned char c = s[i];
-		if (c >= 0x20 && c < 0x80 && c != '"' && c != '\\') {
-			i++;
+		size_t room = sizeof w->block - w->used, k = 0;
+		size_t limit = len - i < room ? len - i : room;
+		char *dst = w->block + w->used;
+		while (k < limit && plain_byte[s[i + k]]) {
+			dst[k] = (char)s[i + k];
+			k++;
+		}
+		w->used += k;
+		i += k;
+		if (i == len)
+			break;
+		if (k == room) {
+			flush(w);
 			continue;
 		}
-		put(w, str + run, i - run);
+		unsigned char c = s[i];
 		if (c < 0x80) {
 			put_escape(w, c);
 			i++;
-		} else {
-			size_t bad = 0, n = utf8_sequence(s + i, len - i, &bad);
-			if (n) {
-				put(w, str + i, n);
-				i += n;
-			} else {
-				put(w, "\\ufffd", 6);
-				i += bad;
-			}
+			continue;
 		}
-		run = i;
+		size_t bad = 0, n = utf8_sequence(s + i, len - i, &bad);
+		if (n) {
+			put(w, str + i, n);
+			i += n;
+		} else {
+			put(w, "\\ufffd", 6);
+			i += bad;
+		}
 	}
-	put(w, str + run, len - run);
 	put_char(w, '"');
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
 }
 
 /* A JSON number (RFC 8259 section 6): -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)? */
 static bool is_number(const char *s)
 {
-#define DIGIT(ch) ((ch) >= '0' && (ch) <= '9')
 	if (*s == '-')
 		s++;
-	if (*s == '0') {
+	if (*s == '0')
 		s++;
-	} else if (*s >= '1' && *s <= '9') {
-		while (DIGIT(*s))
+	else if (*s >= '1' && *s <= '9')
+		while (is_digit(*s))
 			s++;
-	} else {
+	else
 		return false;
-	}
 	if (*s == '.') {
 		s++;
-		if (!DIGIT(*s))
+		if (!is_digit(*s))
 			return false;
-		while (DIGIT(*s))
+		while (is_digit(*s))
 			s++;
 	}
 	if (*s == 'e' || *s == 'E') {
 		s++;
 		if (*s == '+' || *s == '-')
 			s++;
-		if (!DIGIT(*s))
+		if (!is_digit(*s))
 			return false;
-		while (DIGIT(*s))
+		while (is_digit(*s))
 			s++;
 	}
 	return *s == '\0';
-#undef DIGIT
 }
 
 /* Decimal digits of v, with a minus sign when negative, at the end of buf[21]. */
@@ -244,8 +287,12 @@ static void end(struct wc_jsonw *w, bool array)
 
 void wc_jsonw_init(struct wc_jsonw *w, FILE *out)
 {
-	memset(w, 0, sizeof *w);
 	w->out = out;
+	w->depth = 0;
+	w->is_array = w->has_member = 0;
+	w->key_pending = w->done = false;
+	w->err = WC_JSONW_OK;
+	w->used = 0;
 }
 
 void wc_jsonw_begin_object(struct wc_jsonw *w)
@@ -347,7 +394,8 @@ enum wc_jsonw_error wc_jsonw_error(const struct wc_jsonw *w)
 	return w->err;
 }
 
-int wc_jsonw_finish(const struct wc_jsonw *w)
+int wc_jsonw_finish(struct wc_jsonw *w)
 {
+	flush(w);
 	return w->done && wc_jsonw_error(w) == WC_JSONW_OK ? 0 : -1;
 }

@@ -2,13 +2,19 @@
  *
  * One writer writes one JSON value (RFC 8259), usually an object, compactly (no
  * whitespace). It tracks the containers it has open and writes every comma and colon
- * itself, so a sequence of calls can only produce valid JSON: a call that does not fit
- * where the writer stands (a value in an object without its key, a key in an array,
- * closing the wrong container, a second top-level value, nesting deeper than
- * WC_JSONW_MAX_DEPTH, a number that is not JSON) writes nothing, or null where a value
- * is owed, and marks the writer misused. Strings are escaped: quote, backslash and the
+ * itself, so no sequence of calls writes invalid JSON, only at worst an unfinished
+ * value that wc_jsonw_finish() reports: a call that does not fit where the writer
+ * stands (a value in an object without its key, a key in an array, closing the wrong
+ * container, a second top-level value, nesting deeper than WC_JSONW_MAX_DEPTH, a number
+ * that is not JSON) writes nothing, or null where a value is owed, and marks the writer
+ * misused. Strings are escaped: quote, backslash and the
  * control characters, and bytes that are not valid UTF-8 become \ufffd, so any C string
  * can be written.
+ *
+ * Bytes are gathered in the writer and handed to the FILE in blocks (one stdio call per
+ * token cost more than the rest of rendering an `explain` item): when the value is
+ * complete, when the block fills, and in wc_jsonw_finish(). A caller that also writes to
+ * the FILE itself does so before the value or after it is complete.
  *
  * Output errors are remembered: wc_jsonw_error() reports the first problem, and
  * wc_jsonw_finish() says whether one complete value was written without any.
@@ -22,6 +28,7 @@
 #include <stdio.h>
 
 #define WC_JSONW_MAX_DEPTH 64
+#define WC_JSONW_BLOCK 4096
 
 enum wc_jsonw_error {
 	WC_JSONW_OK = 0,
@@ -37,6 +44,8 @@ struct wc_jsonw {
 	bool key_pending;     /* a key was written: its value comes next */
 	bool done;            /* the top-level value is complete */
 	enum wc_jsonw_error err; /* the first problem */
+	size_t used;          /* bytes waiting in block[] */
+	char block[WC_JSONW_BLOCK];
 };
 
 void wc_jsonw_init(struct wc_jsonw *w, FILE *out);
@@ -62,7 +71,8 @@ void wc_jsonw_number(struct wc_jsonw *w, const char *text);
 
 /* The first problem met so far (a write error is also taken from ferror(out)). */
 enum wc_jsonw_error wc_jsonw_error(const struct wc_jsonw *w);
-/* 0 when exactly one complete value was written and no error occurred, else -1. */
-int wc_jsonw_finish(const struct wc_jsonw *w);
+/* Hands over what is still gathered, even of an unfinished value. Returns 0 when
+ * exactly one complete value was written and no error occurred, else -1. */
+int wc_jsonw_finish(struct wc_jsonw *w);
 
 #endif
