@@ -64,8 +64,6 @@ extern const struct wc_xfmt wc_xfmt_json;
 /* Names of TCP states and RST contexts as explain prints them. flow.h has the same
  * names, but its functions live in the flows library, which the formatter tests do
  * not link. */
-const char *wc_x_state_name(enum wc_tcp_state s);
-const char *wc_x_rst_name(enum wc_rst_context c);     /* "refused", … (JSON) */
 /* One sentence about a RST in its context; port is the server's port. */
 void wc_x_rst_text(FILE *out, enum wc_rst_context c, uint16_t port);
 const char *wc_x_conn_state_meaning(const char *conn_state);

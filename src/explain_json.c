@@ -290,7 +290,7 @@ static void k_side(struct wc_jsonw *w, const char *key, const struct wc_tcp_side
 	wc_jsonw_begin_array(w);
 	for (unsigned k = 0; k < s->step_count && k < WC_MAX_STEPS; k++) {
 		wc_jsonw_begin_object(w);
-		k_str(w, "state", wc_x_state_name(s->steps[k].state));
+		k_str(w, "state", wc_tcp_state_name(s->steps[k].state));
 		k_frame(w, "frame", s->steps[k].frame);
 		wc_jsonw_end_object(w);
 	}
@@ -325,7 +325,7 @@ static void k_rst(struct wc_jsonw *w, const struct wc_tcp_conn *c)
 	wc_jsonw_begin_object(w);
 	k_side_name(w, "by", c->rst_side);
 	k_frame(w, "frame", c->rst_frame);
-	k_str(w, "context", wc_x_rst_name(c->rst_context));
+	k_str(w, "context", wc_rst_context_name(c->rst_context));
 	/* the sentence is one the text form prints: render it, then write it escaped */
 	char *text = NULL;
 	size_t len = 0;

@@ -304,7 +304,7 @@ static void tcp_states(FILE *out, const struct wc_tcp_conn *c)
 		const struct wc_tcp_side *s = &c->side[i];
 		fprintf(out, "  %s states: ", side_name[i]);
 		for (unsigned k = 0; k < s->step_count && k < WC_MAX_STEPS; k++) {
-			fprintf(out, "%s%s", k ? " → " : "", wc_x_state_name(s->steps[k].state));
+			fprintf(out, "%s%s", k ? " → " : "", wc_tcp_state_name(s->steps[k].state));
 			if (s->steps[k].frame)
 				fprintf(out, " (%" PRIu64 ")", s->steps[k].frame);
 		}

@@ -141,7 +141,7 @@ enum wc_rst_context {
 	WC_RST_AFTER_FIN,        /* after one side's FIN (abortive close, SO_LINGER 0) */
 	WC_RST_NO_CONNECTION     /* no SYN seen: the tuple was unknown to the capture */
 };
-const char *wc_rst_context_name(enum wc_rst_context c); /* "refused", … */
+const char *wc_rst_context_name(enum wc_rst_context c); /* "refused", "in_data", … */
 
 struct wc_tcp_conn {
 	uint32_t id;

@@ -114,36 +114,3 @@ void wc_tcp_free(struct wc_tcp_track *t)
 	free(t->c.segs);
 	free(t);
 }
-
-const char *wc_tcp_state_name(enum wc_tcp_state s)
-{
-	switch (s) {
-	case WC_TS_CLOSED: return "CLOSED";
-	case WC_TS_LISTEN: return "LISTEN";
-	case WC_TS_SYN_SENT: return "SYN_SENT";
-	case WC_TS_SYN_RCVD: return "SYN_RCVD";
-	case WC_TS_ESTABLISHED: return "ESTABLISHED";
-	case WC_TS_FIN_WAIT_1: return "FIN_WAIT_1";
-	case WC_TS_FIN_WAIT_2: return "FIN_WAIT_2";
-	case WC_TS_CLOSE_WAIT: return "CLOSE_WAIT";
-	case WC_TS_CLOSING: return "CLOSING";
-	case WC_TS_LAST_ACK: return "LAST_ACK";
-	case WC_TS_TIME_WAIT: return "TIME_WAIT";
-	case WC_TS__COUNT: break;
-	}
-	return "UNKNOWN";
-}
-
-const char *wc_rst_context_name(enum wc_rst_context c)
-{
-	switch (c) {
-	case WC_RST_NONE: return "none";
-	case WC_RST_REFUSED: return "refused";
-	case WC_RST_IN_HANDSHAKE: return "in handshake";
-	case WC_RST_IN_DATA: return "in data";
-	case WC_RST_UNREAD_DATA: return "unread data";
-	case WC_RST_AFTER_FIN: return "after FIN";
-	case WC_RST_NO_CONNECTION: return "no connection";
-	}
-	return "unknown";
-}

@@ -691,8 +691,8 @@ static void test_words(void)
 	CU_ASSERT_STRING_EQUAL(wc_x_icmp_code(6, 1, 4), "port unreachable");
 	CU_ASSERT_STRING_EQUAL(wc_x_icmp_type(6, 1), "destination unreachable");
 	CU_ASSERT_STRING_EQUAL(wc_x_icmp_code(4, 3, 200), "");
-	CU_ASSERT_STRING_EQUAL(wc_x_state_name(WC_TS_FIN_WAIT_2), "FIN_WAIT_2");
-	CU_ASSERT_STRING_EQUAL(wc_x_rst_name(WC_RST_AFTER_FIN), "after_fin");
+	CU_ASSERT_STRING_EQUAL(wc_tcp_state_name(WC_TS_FIN_WAIT_2), "FIN_WAIT_2");
+	CU_ASSERT_STRING_EQUAL(wc_rst_context_name(WC_RST_AFTER_FIN), "after_fin");
 	char s[WC_X_SECONDS_STRLEN];
 	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(-1500000, s), "-0.001500");
 	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(61000999999, s), "61.000999");
