@@ -11,116 +11,49 @@
 #include "explain_format.h"
 #include "explain_order.h"
 
-/* Connections and flows held back at most, waiting for a smaller id (explain_order.h). */
+/* Connections, and UDP flows, held back at most, waiting for a smaller id
+ * (explain_order.h). */
 #define REORDER_CAP 4096
 /* Datagram records kept per UDP flow: enough to list the sizes of a short flow. */
 #define DATAGRAMS_KEPT 64
 #define DEFAULT_ANOMALIES_LISTED 1000
+/* Bytes of each spooled section kept in memory before the rest goes to a temporary
+ * file: a lab capture never needs the file, and memory stays flat on a long one. */
+#define SPOOL_MEMORY (1u << 20)
+
+/* A UDP flow waiting for its turn, with a copy of its datagram list. */
+struct held_udp {
+	struct wc_udp_flow f;
+	struct wc_datagram list[DATAGRAMS_KEPT];
+};
 
 struct run {
 	const struct wc_explain_opts *opts;
 	const struct wc_xfmt *fmt;
 	struct wc_xctx x;
 	FILE *out;
-	struct wc_xspool sp[WC_XS__COUNT];
+	struct wc_xspool sp[WC_XS__COUNT]; /* sp[WC_XS_TCP]: only with --packets */
 	struct wc_xorder *tcp_order, *udp_order;
+	/* Items bound for a spool are rendered into one memory stream, rewound for each:
+	 * opening a stream per item cost more than rendering it. */
+	FILE *render;
+	char *render_buf;
+	size_t render_len;
 	const char *path;
-	bool t0_set, begun, packet_written, out_of_memory;
+	bool t0_set, begun, tcp_begun, packet_written, out_of_memory;
+	bool stream_tcp;      /* connections go straight to out (no --packets) */
+	uint64_t tcp_written; /* connections written to out or to sp[WC_XS_TCP] */
 	uint32_t max_listed;
 };
 
-struct spool_sink {
-	struct run *r;
-	enum wc_xsection section;
-};
-
-static void spool_item(struct run *r, enum wc_xsection s, const char *text, size_t len)
+/* Times are relative to the first frame, whichever callback sees it first: an ICMP
+ * error in frame 1 reaches on_icmp before on_packet. */
+static void see_time(struct run *r, int64_t ts_ns)
 {
-	struct wc_xspool *sp = &r->sp[s];
-	if (sp->items)
-		fputs(r->fmt->item_sep[s], sp->f);
-	fwrite(text, 1, len, sp->f);
-	sp->items++;
-}
-
-static void order_sink(const char *text, size_t len, void *arg)
-{
-	struct spool_sink *k = arg;
-	if (text)
-		spool_item(k->r, k->section, text, len);
-}
-
-/* Render into a string through the formatter hook that the caller runs on m. */
-static FILE *render_start(char **buf, size_t *len)
-{
-	*buf = NULL;
-	*len = 0;
-	return open_memstream(buf, len);
-}
-
-/* The memory stream sets *buf and *len only when it is closed. */
-static void hand_over(struct run *r, struct wc_xorder *o, uint32_t id, FILE *m, char **buf, size_t *len)
-{
-	if (m && fclose(m) == 0) {
-		if (wc_xorder_put(o, id, *buf, *len) != 0)
-			r->out_of_memory = true;
-	} else {
-		free(*buf);
-		r->out_of_memory = true;
-		wc_xorder_put(o, id, NULL, 0);
+	if (!r->t0_set) {
+		r->x.t0_ns = ts_ns;
+		r->t0_set = true;
 	}
-}
-
-static void on_tcp_done(const struct wc_tcp_conn *c, void *arg)
-{
-	struct run *r = arg;
-	if (r->opts->flow >= 0 && c->id != r->opts->flow) {
-		wc_xorder_put(r->tcp_order, c->id, NULL, 0); /* holds its place only */
-		return;
-	}
-	char *buf;
-	size_t len;
-	FILE *m = render_start(&buf, &len);
-	if (m)
-		r->fmt->tcp_conn(m, &r->x, c);
-	hand_over(r, r->tcp_order, c->id, m, &buf, &len);
-}
-
-static void on_udp_done(const struct wc_udp_flow *f, void *arg)
-{
-	struct run *r = arg;
-	if (r->opts->flow >= 0) /* --flow shows one TCP connection: no UDP section */
-		return;
-	char *buf;
-	size_t len;
-	FILE *m = render_start(&buf, &len);
-	if (m)
-		r->fmt->udp_flow(m, &r->x, f);
-	hand_over(r, r->udp_order, f->id, m, &buf, &len);
-}
-
-static void on_icmp(const struct wc_icmp_event *e, void *arg)
-{
-	struct run *r = arg;
-	if (r->opts->flow >= 0 && !(e->flow_kind == WC_FLOW_TCP && e->flow_id == r->opts->flow))
-		return;
-	struct wc_xspool *sp = &r->sp[WC_XS_ICMP];
-	if (sp->items)
-		fputs(r->fmt->item_sep[WC_XS_ICMP], sp->f);
-	r->fmt->icmp(sp->f, &r->x, e);
-	sp->items++;
-}
-
-static void on_anomaly(uint64_t frame, enum wc_anomaly a, const char *detail, void *arg)
-{
-	struct run *r = arg;
-	struct wc_xspool *sp = &r->sp[WC_XS_ANOMALY];
-	if (sp->items >= r->max_listed)
-		return;
-	if (sp->items)
-		fputs(r->fmt->item_sep[WC_XS_ANOMALY], sp->f);
-	r->fmt->anomaly(sp->f, &r->x, frame, a, detail);
-	sp->items++;
 }
 
 /* The document starts only once the file has opened, so a file that cannot be read
@@ -132,13 +65,133 @@ static void begin_once(struct run *r)
 	r->begun = true;
 }
 
+static void tcp_begin_once(struct run *r)
+{
+	begin_once(r);
+	if (!r->tcp_begun)
+		r->fmt->tcp_begin(r->out, &r->x);
+	r->tcp_begun = true;
+}
+
+/* Rewinds the render stream; the hook the caller runs next writes one item into it. */
+static FILE *render_start(struct run *r)
+{
+	if (fseek(r->render, 0, SEEK_SET) != 0)
+		r->out_of_memory = true;
+	return r->render;
+}
+
+/* Appends the item just rendered to section s. A memory stream sets its buffer and
+ * size on fflush, the size being the position, so what an earlier, longer item left
+ * behind is not part of it. */
+static void spool_rendered(struct run *r, enum wc_xsection s)
+{
+	if (fflush(r->render) != 0 || ferror(r->render)) {
+		r->out_of_memory = true;
+		return;
+	}
+	struct wc_xspool *sp = &r->sp[s];
+	const char *sep = sp->items ? r->fmt->item_sep[s] : r->fmt->item_lead[s];
+	wc_xspool_write(sp, sep, strlen(sep));
+	wc_xspool_write(sp, r->render_buf, r->render_len);
+	sp->items++;
+}
+
+static void tcp_sink(void *item, void *arg)
+{
+	struct run *r = arg;
+	const struct wc_tcp_conn *c = item;
+	if (!c)
+		return;
+	if (r->stream_tcp) {
+		tcp_begin_once(r);
+		fputs(r->tcp_written ? r->fmt->item_sep[WC_XS_TCP] : r->fmt->item_lead[WC_XS_TCP], r->out);
+		r->fmt->tcp_conn(r->out, &r->x, c);
+	} else {
+		r->fmt->tcp_conn(render_start(r), &r->x, c);
+		spool_rendered(r, WC_XS_TCP);
+	}
+	r->tcp_written++;
+}
+
+static void udp_sink(void *item, void *arg)
+{
+	struct run *r = arg;
+	const struct held_udp *h = item;
+	if (!h)
+		return;
+	r->fmt->udp_flow(render_start(r), &r->x, &h->f);
+	spool_rendered(r, WC_XS_UDP);
+}
+
+static void hand_over(struct run *r, struct wc_xorder *o, uint32_t id, void *slot)
+{
+	if (wc_xorder_put(o, id, slot) != 0)
+		r->out_of_memory = true;
+}
+
+static void on_tcp_done(const struct wc_tcp_conn *c, void *arg)
+{
+	struct run *r = arg;
+	struct wc_tcp_conn *copy = NULL;
+	if (r->opts->flow < 0 || c->id == r->opts->flow) { /* others only hold their place */
+		copy = wc_xorder_slot(r->tcp_order);
+		if (!copy)
+			r->out_of_memory = true;
+	}
+	if (copy) {
+		*copy = *c;
+		/* what these point to is freed when the callback returns; no formatter reads it */
+		copy->side[0].payload = copy->side[1].payload = NULL;
+		copy->segs = NULL;
+		copy->seg_count = 0;
+	}
+	hand_over(r, r->tcp_order, c->id, copy);
+}
+
+static void on_udp_done(const struct wc_udp_flow *f, void *arg)
+{
+	struct run *r = arg;
+	if (r->opts->flow >= 0) /* --flow shows one TCP connection: no UDP section */
+		return;
+	struct held_udp *h = wc_xorder_slot(r->udp_order);
+	if (!h) {
+		r->out_of_memory = true;
+		hand_over(r, r->udp_order, f->id, NULL);
+		return;
+	}
+	h->f = *f;
+	size_t n = f->list_count < DATAGRAMS_KEPT ? f->list_count : DATAGRAMS_KEPT;
+	if (n)
+		memcpy(h->list, f->list, n * sizeof h->list[0]);
+	h->f.list = h->list;
+	h->f.list_count = n;
+	hand_over(r, r->udp_order, f->id, h);
+}
+
+static void on_icmp(const struct wc_icmp_event *e, void *arg)
+{
+	struct run *r = arg;
+	see_time(r, e->ts_ns);
+	if (r->opts->flow >= 0 && !(e->flow_kind == WC_FLOW_TCP && e->flow_id == r->opts->flow))
+		return;
+	r->fmt->icmp(render_start(r), &r->x, e);
+	spool_rendered(r, WC_XS_ICMP);
+}
+
+static void on_anomaly(uint64_t frame, enum wc_anomaly a, const char *detail, void *arg)
+{
+	struct run *r = arg;
+	if (r->sp[WC_XS_ANOMALY].items >= r->max_listed)
+		return;
+	r->fmt->anomaly(render_start(r), &r->x, frame, a, detail);
+	spool_rendered(r, WC_XS_ANOMALY);
+}
+
 static void on_packet(const struct wc_packet *pkt, const struct wc_pkt_note *note, void *arg)
 {
 	struct run *r = arg;
-	if (!r->t0_set) {
-		r->x.t0_ns = pkt->frame->ts_ns;
-		r->t0_set = true;
-	}
+	see_time(r, pkt->frame->ts_ns);
 	if (!r->opts->packets)
 		return;
 	if (r->opts->flow >= 0 && !(note && note->kind == WC_FLOW_TCP && note->flow_id == r->opts->flow))
@@ -148,23 +201,23 @@ static void on_packet(const struct wc_packet *pkt, const struct wc_pkt_note *not
 	r->packet_written = true;
 }
 
-static int open_spools(struct run *r, char *errbuf)
-{
-	for (int i = 0; i < WC_XS__COUNT; i++) {
-		r->sp[i].f = tmpfile();
-		if (!r->sp[i].f)
-			return wc_err_errno(errbuf, errno, "cannot create a temporary file");
-	}
-	return 0;
-}
-
 static void close_run(struct run *r)
 {
 	for (int i = 0; i < WC_XS__COUNT; i++)
-		if (r->sp[i].f)
-			fclose(r->sp[i].f);
+		wc_xspool_free(&r->sp[i]);
 	wc_xorder_free(r->tcp_order);
 	wc_xorder_free(r->udp_order);
+	if (r->render)
+		fclose(r->render);
+	free(r->render_buf);
+}
+
+static bool spools_failed(const struct run *r)
+{
+	for (int i = 0; i < WC_XS__COUNT; i++)
+		if (r->sp[i].failed)
+			return true;
+	return false;
 }
 
 /* "cannot open PATH: reason", whatever way the reader phrased the reason. */
@@ -189,17 +242,18 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	r.x.color = opts->color && opts->format == WC_EXPLAIN_TEXT;
 	r.out = out;
 	r.path = path;
+	r.stream_tcp = !opts->packets;
 	r.max_listed = opts->max_anomalies_listed ? opts->max_anomalies_listed : DEFAULT_ANOMALIES_LISTED;
-	struct spool_sink tcp_sink = {&r, WC_XS_TCP}, udp_sink = {&r, WC_XS_UDP};
-	r.tcp_order = wc_xorder_new(REORDER_CAP, order_sink, &tcp_sink);
-	r.udp_order = wc_xorder_new(REORDER_CAP, order_sink, &udp_sink);
-	if (!r.tcp_order || !r.udp_order) {
+	for (int i = 0; i < WC_XS__COUNT; i++)
+		wc_xspool_init(&r.sp[i], SPOOL_MEMORY);
+	r.tcp_order = wc_xorder_new(REORDER_CAP, sizeof(struct wc_tcp_conn), tcp_sink, &r);
+	r.udp_order = wc_xorder_new(REORDER_CAP, sizeof(struct held_udp), udp_sink, &r);
+	r.render = open_memstream(&r.render_buf, &r.render_len);
+	struct wc_analysis *an = malloc(sizeof *an);
+	if (!r.tcp_order || !r.udp_order || !r.render || !an) {
+		free(an);
 		close_run(&r);
 		return wc_err(errbuf, "out of memory");
-	}
-	if (open_spools(&r, errbuf) != 0) {
-		close_run(&r);
-		return -1;
 	}
 
 	struct wc_analysis_opts ao;
@@ -213,11 +267,6 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	ao.on_anomaly = on_anomaly;
 	ao.arg = &r;
 
-	struct wc_analysis *an = malloc(sizeof *an);
-	if (!an) {
-		close_run(&r);
-		return wc_err(errbuf, "out of memory");
-	}
 	if (wc_analyze_file(path, &ao, an, errbuf) != 0) {
 		free(an);
 		close_run(&r);
@@ -226,13 +275,19 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	wc_xorder_flush(r.tcp_order);
 	wc_xorder_flush(r.udp_order);
 
+	tcp_begin_once(&r);
+	int rc = r.stream_tcp ? 0 : wc_xspool_copy(out, &r.sp[WC_XS_TCP]);
+	r.fmt->tcp_end(out, &r.x, r.tcp_written);
 	struct wc_xcapture cap = {.path = path, .an = an, .anomalies_listed = r.sp[WC_XS_ANOMALY].items};
 	for (int i = 0; i < an->linktype_count && i < 8; i++)
 		cap.linktype_names[i] = wc_linktype_name(an->linktypes[i]);
-	begin_once(&r);
-	int rc = r.fmt->end(out, &r.x, &cap, r.sp);
+	if (r.fmt->end(out, &r.x, &cap, r.sp) != 0)
+		rc = -1;
 	free(an);
+	bool spill_failed = spools_failed(&r);
 	close_run(&r);
+	if (spill_failed)
+		return wc_err(errbuf, "cannot write a temporary file");
 	if (rc != 0)
 		return wc_err(errbuf, "cannot read back a temporary file");
 	if (r.out_of_memory)

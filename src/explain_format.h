@@ -1,17 +1,20 @@
 /* explain_format.h — internal contract between explain.c and its two formatters.
  *
- * explain.c runs the analysis and calls a formatter's hooks. Packets are written to
- * the output as they are read; connections, flows, ICMP errors and anomalies are
- * rendered one item at a time into spools (temporary files) because they arrive while
- * packets are still being written and in an order that is not the one they are shown
- * in. end() then writes the capture header, the spooled sections in order and the
- * summary. Every hook only renders: none of them reads a file or keeps state, so the
- * unit test drives them with hand-built structs.
+ * explain.c runs the analysis and calls a formatter's hooks. The document is written in
+ * this order: begin(), the packets (with --packets, as they are read), the TCP section
+ * (tcp_begin(), the connections, tcp_end()), then end(): the UDP flows, ICMP errors and
+ * anomalies, the capture and the summary. Without --packets nothing comes before the
+ * connections, so they go to the output as soon as their turn comes; with it they wait
+ * in a spool like the other sections, whose items arrive while the file is still read.
+ * A spool keeps its first bytes in memory and the rest in a temporary file, so memory
+ * stays bounded and a small capture touches no disk. Every hook only renders: none of
+ * them reads a file or keeps state, so the unit test drives them with hand-built structs.
  */
 #ifndef WC_EXPLAIN_FORMAT_H
 #define WC_EXPLAIN_FORMAT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -24,7 +27,7 @@ struct wc_xctx {
 	int64_t t0_ns;        /* time of the first frame: times are shown relative to it */
 };
 
-/* What the header and the summary are made of: known only once the file is read. */
+/* What the capture part and the summary are made of: known only once the file is read. */
 struct wc_xcapture {
 	const char *path;
 	const struct wc_analysis *an;
@@ -32,28 +35,44 @@ struct wc_xcapture {
 	uint64_t anomalies_listed;     /* items in the anomaly spool */
 };
 
-/* The sections end() writes, in this order. */
 enum wc_xsection { WC_XS_TCP = 0, WC_XS_UDP, WC_XS_ICMP, WC_XS_ANOMALY, WC_XS__COUNT };
 
+/* Rendered items of one section, with their leads and separators (explain_spool.c). */
 struct wc_xspool {
-	FILE *f;              /* rendered items, separated by the formatter's item_sep[] */
-	uint64_t items;
+	char *mem;            /* the first bytes */
+	size_t len, alloc;
+	size_t mem_max;       /* mem holds at most this many; the rest goes to spill */
+	FILE *spill;          /* temporary file, created when mem is full */
+	bool failed;          /* a temporary file could not be created or written */
+	uint64_t items;       /* kept by the caller */
 };
 
+void wc_xspool_init(struct wc_xspool *sp, size_t mem_max);
+void wc_xspool_write(struct wc_xspool *sp, const char *text, size_t len);
+/* Copy everything written into out. Returns -1 when a write to the temporary file
+ * failed or it cannot be read back. */
+int wc_xspool_copy(FILE *out, struct wc_xspool *sp);
+void wc_xspool_free(struct wc_xspool *sp);
+
 struct wc_xfmt {
-	const char *item_sep[WC_XS__COUNT]; /* written between two items of a section */
+	const char *item_lead[WC_XS__COUNT]; /* written before the first item of a section */
+	const char *item_sep[WC_XS__COUNT];  /* written between two items of a section */
 	void (*begin)(FILE *out, const struct wc_xctx *x, const char *path);
 	/* first: this is the first packet written (JSON needs it for its commas) */
 	void (*packet)(FILE *out, const struct wc_xctx *x, const struct wc_packet *p,
 	               const struct wc_pkt_note *n, bool first);
+	/* Ends the packets, if any, and opens the TCP section. */
+	void (*tcp_begin)(FILE *out, const struct wc_xctx *x);
 	void (*tcp_conn)(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c);
+	void (*tcp_end)(FILE *out, const struct wc_xctx *x, uint64_t items);
 	void (*udp_flow)(FILE *out, const struct wc_xctx *x, const struct wc_udp_flow *f);
 	void (*icmp)(FILE *out, const struct wc_xctx *x, const struct wc_icmp_event *e);
 	void (*anomaly)(FILE *out, const struct wc_xctx *x, uint64_t frame, enum wc_anomaly a,
 	                const char *detail);
-	/* Writes everything after the packets; returns -1 when a spool cannot be read back. */
+	/* Writes everything after the TCP section (sp[WC_XS_TCP] is not used); returns -1
+	 * when a spool cannot be read back. */
 	int (*end)(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
-	           const struct wc_xspool sp[WC_XS__COUNT]);
+	           struct wc_xspool sp[WC_XS__COUNT]);
 };
 
 extern const struct wc_xfmt wc_xfmt_text;
@@ -64,8 +83,10 @@ extern const struct wc_xfmt wc_xfmt_json;
 /* Names of TCP states and RST contexts as explain prints them. flow.h has the same
  * names, but its functions live in the flows library, which the formatter tests do
  * not link. */
-/* One sentence about a RST in its context; port is the server's port. */
-void wc_x_rst_text(FILE *out, enum wc_rst_context c, uint16_t port);
+/* One sentence about a RST in its context; port is the server's port. Returns buf
+ * (of WC_X_RST_STRLEN bytes) or a constant. */
+#define WC_X_RST_STRLEN 64
+const char *wc_x_rst_text(enum wc_rst_context c, uint16_t port, char *buf);
 const char *wc_x_conn_state_meaning(const char *conn_state);
 /* Zeek history letter meaning ('S' → "SYN"), case-insensitive; NULL when unknown. */
 const char *wc_x_history_letter(char c);
@@ -88,7 +109,5 @@ char *wc_x_tcp_flags(uint8_t flags, char *buf);
 #define WC_X_SECONDS_STRLEN 32
 char *wc_x_seconds_str(int64_t ns, char *buf);
 void wc_x_seconds(FILE *out, int64_t ns);
-/* Copy a spool into out. Returns -1 on a read error. */
-int wc_x_copy_spool(FILE *out, const struct wc_xspool *sp);
 
 #endif

@@ -2,7 +2,6 @@
 #include "config.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 
 #include "explain_format.h"
 #include "jsonw.h"
@@ -326,18 +325,8 @@ static void k_rst(struct wc_jsonw *w, const struct wc_tcp_conn *c)
 	k_side_name(w, "by", c->rst_side);
 	k_frame(w, "frame", c->rst_frame);
 	k_str(w, "context", wc_rst_context_name(c->rst_context));
-	/* the sentence is one the text form prints: render it, then write it escaped */
-	char *text = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&text, &len);
-	if (m) {
-		wc_x_rst_text(m, c->rst_context, c->side[1].port);
-		if (fclose(m) == 0) {
-			wc_jsonw_key(w, "explanation");
-			wc_jsonw_string_len(w, text, len);
-		}
-	}
-	free(text);
+	char buf[WC_X_RST_STRLEN];
+	k_str(w, "explanation", wc_x_rst_text(c->rst_context, c->side[1].port, buf));
 	wc_jsonw_end_object(w);
 }
 
@@ -598,28 +587,38 @@ static void json_summary(FILE *out, const struct wc_analysis *an, uint64_t liste
 	wc_jsonw_finish(w);
 }
 
-static int section(FILE *out, const char *key, const struct wc_xspool *sp)
+static void json_tcp_begin(FILE *out, const struct wc_xctx *x)
+{
+	if (x->opts->packets)
+		fputs("\n]", out);
+	fputs(",\n\"tcp_connections\":[", out);
+}
+
+static void json_tcp_end(FILE *out, const struct wc_xctx *x, uint64_t items)
+{
+	(void)x;
+	fputs(items ? "\n]" : "]", out);
+}
+
+static int section(FILE *out, const char *key, struct wc_xspool *sp)
 {
 	fprintf(out, ",\n\"%s\":[", key);
-	if (sp->items)
-		fputc('\n', out);
-	int rc = wc_x_copy_spool(out, sp);
+	int rc = wc_xspool_copy(out, sp);
 	fputs(sp->items ? "\n]" : "]", out);
 	return rc;
 }
 
 static int json_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
-                    const struct wc_xspool sp[WC_XS__COUNT])
+                    struct wc_xspool sp[WC_XS__COUNT])
 {
-	if (x->opts->packets)
-		fputs("\n]", out);
-	fputs(",\n\"capture\":", out);
-	json_capture(out, cap);
+	(void)x;
 	int rc = 0;
-	static const char *const keys[WC_XS__COUNT] = {"tcp_connections", "udp_flows", "icmp_errors", "anomalies"};
-	for (int i = 0; i < WC_XS__COUNT; i++)
+	static const char *const keys[WC_XS__COUNT] = {NULL, "udp_flows", "icmp_errors", "anomalies"};
+	for (int i = WC_XS_UDP; i < WC_XS__COUNT; i++)
 		if (section(out, keys[i], &sp[i]) != 0)
 			rc = -1;
+	fputs(",\n\"capture\":", out);
+	json_capture(out, cap);
 	fputs(",\n\"summary\":", out);
 	json_summary(out, cap->an, cap->anomalies_listed);
 	fputs("}\n", out);
@@ -627,10 +626,13 @@ static int json_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture
 }
 
 const struct wc_xfmt wc_xfmt_json = {
+	.item_lead = {"\n", "\n", "\n", "\n"},
 	.item_sep = {",\n", ",\n", ",\n", ",\n"},
 	.begin = json_begin,
 	.packet = json_packet,
+	.tcp_begin = json_tcp_begin,
 	.tcp_conn = json_tcp_conn,
+	.tcp_end = json_tcp_end,
 	.udp_flow = json_udp_flow,
 	.icmp = json_icmp,
 	.anomaly = json_anomaly,

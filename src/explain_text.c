@@ -21,12 +21,39 @@ static const char *paint(const struct wc_xctx *x, const char *code)
 
 static const char *const side_name[2] = {"client", "server"};
 
+/* A connection is a few hundred short pieces: fprintf's parsing of each format cost
+ * more than the rest of rendering, so the hot paths put strings and numbers directly. */
+static void put_u64(FILE *out, uint64_t v)
+{
+	char buf[21], *p = buf + sizeof buf - 1;
+	*p = '\0';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	fputs(p, out);
+}
+
 /* "192.0.2.1:80", "[2001:db8::1]:80" */
 static char *endpoint(const struct wc_addr *a, uint16_t port, char *buf)
 {
-	char ip[WC_ADDR_STRLEN];
-	wc_addr_str(a, ip);
-	snprintf(buf, ENDPOINT_STRLEN, a->family == 6 ? "[%s]:%u" : "%s:%u", ip, port);
+	size_t n = 0;
+	if (a->family == 6)
+		buf[n++] = '[';
+	wc_addr_str(a, buf + n);
+	n += strlen(buf + n);
+	if (a->family == 6)
+		buf[n++] = ']';
+	buf[n++] = ':';
+	char digits[5];
+	size_t nd = 0;
+	do {
+		digits[nd++] = (char)('0' + port % 10);
+		port /= 10;
+	} while (port);
+	while (nd)
+		buf[n++] = digits[--nd];
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -45,13 +72,22 @@ static void span(FILE *out, const struct wc_xctx *x, uint64_t first, uint64_t la
                  const char *one, const char *many, int64_t first_ns, int64_t last_ns)
 {
 	if (first == last) {
-		fprintf(out, "  frame %" PRIu64 ", at ", first);
+		fputs("  frame ", out);
+		put_u64(out, first);
+		fputs(", at ", out);
 		rel_time(out, x, first_ns);
 		fputs(" s\n", out);
 		return;
 	}
-	fprintf(out, "  frames %" PRIu64 "–%" PRIu64 " (%" PRIu64 " %s), from ", first, last, count,
-	        plural(count, one, many));
+	fputs("  frames ", out);
+	put_u64(out, first);
+	fputs("–", out);
+	put_u64(out, last);
+	fputs(" (", out);
+	put_u64(out, count);
+	fputc(' ', out);
+	fputs(plural(count, one, many), out);
+	fputs("), from ", out);
 	rel_time(out, x, first_ns);
 	fputs(" s to ", out);
 	rel_time(out, x, last_ns);
@@ -178,13 +214,16 @@ static void tcp_options(FILE *out, const struct wc_tcp_side *s)
 		fputs("no SYN seen", out);
 		return;
 	}
-	if (s->has_mss)
-		fprintf(out, "MSS %u", s->mss);
-	else
+	if (s->has_mss) {
+		fputs("MSS ", out);
+		put_u64(out, s->mss);
+	} else {
 		fputs("no MSS", out);
-	if (s->wscale >= 0)
-		fprintf(out, ", window scale %d", s->wscale);
-	else
+	}
+	if (s->wscale >= 0) {
+		fputs(", window scale ", out);
+		put_u64(out, (uint64_t)s->wscale);
+	} else
 		fputs(", no window scaling", out);
 	fputs(s->sack_perm ? ", SACK permitted" : ", no SACK", out);
 	fputs(s->timestamps ? ", timestamps" : ", no timestamps", out);
@@ -195,16 +234,16 @@ static void tcp_handshake(FILE *out, const struct wc_xctx *x, const struct wc_tc
 	fprintf(out, "  handshake: %s%s%s", c->handshake_complete ? GREEN(x) : YELLOW(x),
 	        c->handshake_complete ? "complete" : "not complete", OFF(x));
 	const char *sep = " — ";
-	if (c->syn_frame) {
-		fprintf(out, "%sSYN frame %" PRIu64, sep, c->syn_frame);
+	static const char *const step[3] = {"SYN frame ", "SYN-ACK frame ", "ACK frame "};
+	const uint64_t frame[3] = {c->syn_frame, c->synack_frame, c->hs_ack_frame};
+	for (int i = 0; i < 3; i++) {
+		if (!frame[i])
+			continue;
+		fputs(sep, out);
+		fputs(step[i], out);
+		put_u64(out, frame[i]);
 		sep = ", ";
 	}
-	if (c->synack_frame) {
-		fprintf(out, "%sSYN-ACK frame %" PRIu64, sep, c->synack_frame);
-		sep = ", ";
-	}
-	if (c->hs_ack_frame)
-		fprintf(out, "%sACK frame %" PRIu64, sep, c->hs_ack_frame);
 	if (!c->syn_frame && !c->synack_frame)
 		fputs(" — the capture starts after the connection was opened", out);
 	fputc('\n', out);
@@ -215,7 +254,7 @@ static void tcp_handshake(FILE *out, const struct wc_xctx *x, const struct wc_tc
 		fprintf(out, "    the SYN-ACK was sent %" PRIu32 " times\n", c->synack_count);
 	if (c->side[0].syn_seen || c->side[1].syn_seen) {
 		for (int i = 0; i < 2; i++) {
-			fprintf(out, "    %s offered: ", side_name[i]);
+			fputs(i ? "    server offered: " : "    client offered: ", out);
 			tcp_options(out, &c->side[i]);
 			fputc('\n', out);
 		}
@@ -241,9 +280,11 @@ static void tcp_bytes(FILE *out, const struct wc_tcp_conn *c)
 	for (int i = 0; i < 2; i++) {
 		const struct wc_tcp_side *s = &c->side[i];
 		uint64_t again = s->payload_bytes > s->stream_bytes ? s->payload_bytes - s->stream_bytes : 0;
-		fprintf(out, "  %s → %s: %" PRIu64 " %s of stream in %" PRIu64 " %s", side_name[i],
-		        side_name[1 - i], s->stream_bytes, plural(s->stream_bytes, "byte", "bytes"),
-		        s->segments, plural(s->segments, "segment", "segments"));
+		fputs(i ? "  server → client: " : "  client → server: ", out);
+		put_u64(out, s->stream_bytes);
+		fputs(plural(s->stream_bytes, " byte of stream in ", " bytes of stream in "), out);
+		put_u64(out, s->segments);
+		fputs(plural(s->segments, " segment", " segments"), out);
 		if (again && (s->retransmissions || s->spurious_retransmissions))
 			fprintf(out, ", %" PRIu64 " more sent again (retransmitted)", again);
 		else if (again)
@@ -260,8 +301,8 @@ static void tcp_teardown(FILE *out, const struct wc_xctx *x, const struct wc_tcp
 	if (c->rst_side >= 0) {
 		fprintf(out, "  %sreset%s: the %s sent a RST in frame %" PRIu64 " — %s", RED(x), OFF(x),
 		        side_name[c->rst_side], c->rst_frame, RED(x));
-		wc_x_rst_text(out, c->rst_context, c->side[1].port);
-		fprintf(out, "%s\n", OFF(x));
+		char why[WC_X_RST_STRLEN];
+		fprintf(out, "%s%s\n", wc_x_rst_text(c->rst_context, c->side[1].port, why), OFF(x));
 	}
 	int first = c->first_closer;
 	if (first < 0 || !c->side[first].fin_frame) {
@@ -302,11 +343,16 @@ static void tcp_states(FILE *out, const struct wc_tcp_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct wc_tcp_side *s = &c->side[i];
-		fprintf(out, "  %s states: ", side_name[i]);
+		fputs(i ? "  server states: " : "  client states: ", out);
 		for (unsigned k = 0; k < s->step_count && k < WC_MAX_STEPS; k++) {
-			fprintf(out, "%s%s", k ? " → " : "", wc_tcp_state_name(s->steps[k].state));
-			if (s->steps[k].frame)
-				fprintf(out, " (%" PRIu64 ")", s->steps[k].frame);
+			if (k)
+				fputs(" → ", out);
+			fputs(wc_tcp_state_name(s->steps[k].state), out);
+			if (s->steps[k].frame) {
+				fputs(" (", out);
+				put_u64(out, s->steps[k].frame);
+				fputc(')', out);
+			}
 		}
 		fputc('\n', out);
 	}
@@ -368,8 +414,12 @@ static void tcp_segments(FILE *out, const struct wc_xctx *x, const struct wc_tcp
 
 static void tcp_zeek(FILE *out, const struct wc_tcp_conn *c)
 {
-	fprintf(out, "  Zeek: conn_state %s (%s), history %s", c->conn_state, wc_x_conn_state_meaning(c->conn_state),
-	        c->history[0] ? c->history : "-");
+	fputs("  Zeek: conn_state ", out);
+	fputs(c->conn_state, out);
+	fputs(" (", out);
+	fputs(wc_x_conn_state_meaning(c->conn_state), out);
+	fputs("), history ", out);
+	fputs(c->history[0] ? c->history : "-", out);
 	/* the legend names only the letters that occur, once each */
 	bool seen[128] = {false};
 	const char *sep = " — upper case client, lower case server: ";
@@ -379,7 +429,10 @@ static void tcp_zeek(FILE *out, const struct wc_tcp_conn *c)
 		if (!meaning || seen[up])
 			continue;
 		seen[up] = true;
-		fprintf(out, "%s%c %s", sep, up, meaning);
+		fputs(sep, out);
+		fputc(up, out);
+		fputc(' ', out);
+		fputs(meaning, out);
 		sep = ", ";
 	}
 	fputc('\n', out);
@@ -388,8 +441,14 @@ static void tcp_zeek(FILE *out, const struct wc_tcp_conn *c)
 static void text_tcp_conn(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
 {
 	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
-	fprintf(out, "%sconnection #%" PRIu32 "%s client %s → server %s", BOLD(x), c->id, OFF(x),
-	        endpoint(&c->side[0].addr, c->side[0].port, a), endpoint(&c->side[1].addr, c->side[1].port, b));
+	fputs(BOLD(x), out);
+	fputs("connection #", out);
+	put_u64(out, c->id);
+	fputs(OFF(x), out);
+	fputs(" client ", out);
+	fputs(endpoint(&c->side[0].addr, c->side[0].port, a), out);
+	fputs(" → server ", out);
+	fputs(endpoint(&c->side[1].addr, c->side[1].port, b), out);
 	if (!c->roles_from_syn)
 		fputs(" (roles guessed: no SYN seen; the first sender is called the client)", out);
 	fputc('\n', out);
@@ -512,7 +571,7 @@ static void container_break(FILE *out, const struct wc_xctx *x, const struct wc_
 	if (an->container_detail[0])
 		fprintf(out, ": %s", an->container_detail);
 	if (an->stats.frames)
-		fputs("; the frames before it are explained below\n", out);
+		fputs("; the frames before it are explained above\n", out);
 	else
 		fputs("; no frame could be read\n", out);
 }
@@ -549,10 +608,23 @@ static void text_capture(FILE *out, const struct wc_xctx *x, const struct wc_xca
 		container_break(out, x, an);
 }
 
-static int section(FILE *out, const struct wc_xctx *x, const char *title, const struct wc_xspool *sp)
+static void text_tcp_begin(FILE *out, const struct wc_xctx *x)
+{
+	/* no count in the title: the connections are written before they are all known */
+	fprintf(out, "\n%sTCP connections%s\n", BOLD(x), OFF(x));
+}
+
+static void text_tcp_end(FILE *out, const struct wc_xctx *x, uint64_t items)
+{
+	(void)x;
+	if (!items)
+		fputs("none\n", out);
+}
+
+static int section(FILE *out, const struct wc_xctx *x, const char *title, struct wc_xspool *sp)
 {
 	fprintf(out, "\n%s%s (%" PRIu64 ")%s\n", BOLD(x), title, sp->items, OFF(x));
-	return wc_x_copy_spool(out, sp);
+	return wc_xspool_copy(out, sp);
 }
 
 static void summary_checksums(FILE *out, const struct wc_stats *s)
@@ -615,12 +687,9 @@ static void text_summary(FILE *out, const struct wc_xctx *x, const struct wc_ana
 }
 
 static int text_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
-                    const struct wc_xspool sp[WC_XS__COUNT])
+                    struct wc_xspool sp[WC_XS__COUNT])
 {
-	text_capture(out, x, cap);
 	int rc = 0;
-	if (section(out, x, "TCP connections", &sp[WC_XS_TCP]) != 0)
-		rc = -1;
 	if (x->opts->flow < 0 && section(out, x, "UDP flows", &sp[WC_XS_UDP]) != 0)
 		rc = -1;
 	if (section(out, x, "ICMP errors", &sp[WC_XS_ICMP]) != 0)
@@ -629,19 +698,23 @@ static int text_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture
 	for (int a = 0; a < WC_ANOM__COUNT; a++)
 		total += cap->an->stats.anomalies[a];
 	fprintf(out, "\n%sAnomalies (%" PRIu64 ")%s\n", BOLD(x), total, OFF(x));
-	if (wc_x_copy_spool(out, &sp[WC_XS_ANOMALY]) != 0)
+	if (wc_xspool_copy(out, &sp[WC_XS_ANOMALY]) != 0)
 		rc = -1;
 	if (total > cap->anomalies_listed)
 		fprintf(out, "(%" PRIu64 " more not listed; all are counted in the summary)\n", total - cap->anomalies_listed);
+	text_capture(out, x, cap);
 	text_summary(out, x, cap->an);
 	return rc;
 }
 
 const struct wc_xfmt wc_xfmt_text = {
+	.item_lead = {"", "", "", ""},
 	.item_sep = {"\n", "\n", "", ""},
 	.begin = text_begin,
 	.packet = text_packet,
+	.tcp_begin = text_tcp_begin,
 	.tcp_conn = text_tcp_conn,
+	.tcp_end = text_tcp_end,
 	.udp_flow = text_udp_flow,
 	.icmp = text_icmp,
 	.anomaly = text_anomaly,

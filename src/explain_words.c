@@ -5,32 +5,27 @@
 #include <inttypes.h>
 #include <string.h>
 
-void wc_x_rst_text(FILE *out, enum wc_rst_context c, uint16_t port)
+const char *wc_x_rst_text(enum wc_rst_context c, uint16_t port, char *buf)
 {
 	switch (c) {
 	case WC_RST_REFUSED:
-		fprintf(out, "refused: nothing listening on port %u", port);
-		break;
+		snprintf(buf, WC_X_RST_STRLEN, "refused: nothing listening on port %u", port);
+		return buf;
 	case WC_RST_IN_HANDSHAKE:
-		fputs("reset during the handshake, before it completed", out);
-		break;
+		return "reset during the handshake, before it completed";
 	case WC_RST_IN_DATA:
-		fputs("reset during data transfer", out);
-		break;
+		return "reset during data transfer";
 	case WC_RST_UNREAD_DATA:
-		fputs("reset right after data arrived that the application never read "
-		      "(a socket closed with unread data sends RST instead of FIN)", out);
-		break;
+		return "reset right after data arrived that the application never read "
+		       "(a socket closed with unread data sends RST instead of FIN)";
 	case WC_RST_AFTER_FIN:
-		fputs("reset after a FIN: an abortive close (for example SO_LINGER with timeout 0)", out);
-		break;
+		return "reset after a FIN: an abortive close (for example SO_LINGER with timeout 0)";
 	case WC_RST_NO_CONNECTION:
-		fputs("reset of a connection whose opening the capture never showed", out);
-		break;
+		return "reset of a connection whose opening the capture never showed";
 	case WC_RST_NONE:
-		fputs("reset", out);
 		break;
 	}
+	return "reset";
 }
 
 const char *wc_x_conn_state_meaning(const char *cs)
@@ -165,13 +160,28 @@ char *wc_x_tcp_flags(uint8_t flags, char *buf)
 	return buf;
 }
 
+/* By hand: it runs several times per item, and snprintf was a visible share of rendering. */
 char *wc_x_seconds_str(int64_t ns, char *buf)
 {
 	/* a negative remainder would print "-0.-5": split on the magnitude */
-	const char *sign = ns < 0 ? "-" : "";
 	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	snprintf(buf, WC_X_SECONDS_STRLEN, "%s%" PRIu64 ".%06" PRIu64, sign, mag / 1000000000u,
-	         mag % 1000000000u / 1000u);
+	uint64_t secs = mag / 1000000000u, us = mag % 1000000000u / 1000u;
+	char digits[20];
+	size_t nd = 0, n = 0;
+	do {
+		digits[nd++] = (char)('0' + secs % 10);
+		secs /= 10;
+	} while (secs);
+	if (ns < 0)
+		buf[n++] = '-';
+	while (nd)
+		buf[n++] = digits[--nd];
+	buf[n++] = '.';
+	for (int i = 5; i >= 0; i--) {
+		buf[n + (size_t)i] = (char)('0' + us % 10);
+		us /= 10;
+	}
+	buf[n + 6] = '\0';
 	return buf;
 }
 
@@ -179,17 +189,4 @@ void wc_x_seconds(FILE *out, int64_t ns)
 {
 	char buf[WC_X_SECONDS_STRLEN];
 	fputs(wc_x_seconds_str(ns, buf), out);
-}
-
-int wc_x_copy_spool(FILE *out, const struct wc_xspool *sp)
-{
-	if (!sp->f)
-		return 0;
-	if (fflush(sp->f) != 0 || fseek(sp->f, 0, SEEK_SET) != 0)
-		return -1;
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, sp->f)) > 0)
-		fwrite(buf, 1, n, out);
-	return ferror(sp->f) ? -1 : 0;
 }

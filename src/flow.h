@@ -15,7 +15,11 @@
  *
  * Memory stays bounded on long captures: a connection that is closed (both FINs acked,
  * or RST) is finished once `linger_ns` of capture time has passed without a packet on it,
- * and any flow idle for `idle_timeout_ns` is finished too. A finished flow is handed to
+ * and any flow idle for `idle_timeout_ns` is finished too. UDP has no close, so a UDP
+ * flow is over when it goes quiet: by default after 60 s (Linux conntrack's UDP
+ * timeout; 300 s kept every flow of a busy capture for five minutes), and after
+ * `linger_ns` once an ICMP port unreachable answered it (until the refused side sends a
+ * datagram after all). A datagram on the tuple after that starts a new flow. A finished flow is handed to
  * the on_*_done callback and then freed: the callback must copy what it keeps. Payload
  * bytes are kept only up to payload_cap per direction; datagram and segment lists only up
  * to their caps. At wc_flows_finish() every flow still open is handed over, in id order.
@@ -187,7 +191,7 @@ struct wc_datagram {
 	int64_t ts_ns;
 	uint8_t dir;          /* 0 from the flow's first sender, 1 back */
 	uint32_t len;         /* payload length (UDP length - 8) */
-	uint64_t digest;      /* FNV-1a 64 of the captured payload */
+	uint64_t digest;      /* XXH3 64-bit (seed 0) of the captured payload */
 	enum wc_csum csum;
 	uint16_t csum_value;
 	bool payload_complete; /* the whole payload was captured (digest covers it) */
@@ -260,7 +264,7 @@ struct wc_flow_opts {
 	size_t max_segments;       /* cap per connection when keep_segments (0: 100000) */
 	size_t max_datagrams;      /* datagram records kept per UDP flow (0: 10000) */
 	int64_t linger_ns;         /* closed connection kept for late packets (0: 10 s) */
-	int64_t idle_timeout_ns;   /* idle flow finished (0: 300 s for UDP, 3600 s TCP) */
+	int64_t idle_timeout_ns;   /* idle flow finished (0: 60 s for UDP, 3600 s TCP) */
 	void (*on_tcp_done)(const struct wc_tcp_conn *c, void *arg);
 	void (*on_udp_done)(const struct wc_udp_flow *f, void *arg);
 	void (*on_icmp)(const struct wc_icmp_event *e, void *arg);

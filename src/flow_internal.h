@@ -43,7 +43,6 @@ struct wc_lru;
 
 /* The table's view of a flow: first member of every tracked flow. */
 struct wc_flow_node {
-	struct wc_flow_node *hnext;       /* hash chain */
 	struct wc_flow_node *prev, *next; /* LRU list, least recently active first */
 	struct wc_lru *lru;
 	struct wc_flow_key key;
@@ -139,6 +138,7 @@ struct wc_udp_track {
 	struct wc_flow_node node;
 	struct wc_udp_flow f;
 	size_t alloc;
+	int8_t refused_dir;         /* direction an ICMP port unreachable answered; -1 none */
 	bool last_set[2];
 	struct wc_datagram last[2]; /* most recent datagram each way, kept past the list cap */
 };

@@ -5,22 +5,29 @@
 #include "flow_internal.h"
 
 #define NS_PER_S 1000000000LL
-#define INITIAL_BUCKETS 1024
+#define INITIAL_SLOTS 1024
 
 /* Flows in order of last activity, least recent first. Closed TCP connections, open
- * TCP connections and UDP flows expire on different clocks, so each kind has its own
- * list and the head of each is always the next to expire. */
+ * TCP connections, refused UDP flows and other UDP flows expire on different clocks,
+ * so each kind has its own list and the head of each is always the next to expire. */
 struct wc_lru {
 	struct wc_flow_node *head, *tail;
+};
+
+/* One place of the open-addressed table: the flow's hash beside it, so a probe past
+ * other flows reads only the table, not their nodes. node NULL: empty. */
+struct slot {
+	uint64_t hash;
+	struct wc_flow_node *node;
 };
 
 struct wc_flows {
 	struct wc_flow_opts o;
 	int64_t linger_ns, tcp_idle_ns, udp_idle_ns;
 	size_t max_datagrams;
-	struct wc_flow_node **buckets;
-	size_t nbuckets, count;
-	struct wc_lru tcp_closed, tcp_open, udp_open;
+	struct slot *slots;
+	size_t nslots, count;
+	struct wc_lru tcp_closed, tcp_open, udp_refused, udp_open;
 	uint32_t next_tcp_id, next_udp_id;
 	struct wc_flow_totals tot;
 };
@@ -140,59 +147,80 @@ static void lru_append(struct wc_lru *l, struct wc_flow_node *n)
 static void touch(struct wc_flow_node *n, int64_t ts, struct wc_lru *l)
 {
 	n->last_ts = ts;
+	if (l->tail == n)
+		return;
 	lru_remove(n);
 	lru_append(l, n);
 }
 
 /* ---- hash table ---------------------------------------------------------- */
 
+/* Linear probing at most half full, with deletion by shifting back (no tombstones, so
+ * the table never fills with dead places): a lookup reads one or two slots of a compact
+ * array, where chains cost a cache miss for every node passed on the way. */
 static struct wc_flow_node *lookup(const struct wc_flows *ft, const struct wc_flow_key *k, uint64_t h)
 {
-	for (struct wc_flow_node *n = ft->buckets[h & (ft->nbuckets - 1)]; n; n = n->hnext)
-		if (n->hash == h && key_eq(&n->key, k))
-			return n;
+	size_t mask = ft->nslots - 1;
+	for (size_t i = h & mask; ft->slots[i].node; i = (i + 1) & mask)
+		if (ft->slots[i].hash == h && key_eq(&ft->slots[i].node->key, k))
+			return ft->slots[i].node;
 	return NULL;
 }
 
-/* Doubling keeps chains short; a failed allocation only makes them longer. */
-static void grow(struct wc_flows *ft)
+static void place(struct slot *slots, size_t mask, uint64_t h, struct wc_flow_node *n)
 {
-	size_t nb = ft->nbuckets * 2;
-	struct wc_flow_node **b = calloc(nb, sizeof *b);
-	if (!b)
-		return;
-	for (size_t i = 0; i < ft->nbuckets; i++) {
-		struct wc_flow_node *n = ft->buckets[i];
-		while (n) {
-			struct wc_flow_node *next = n->hnext;
-			n->hnext = b[n->hash & (nb - 1)];
-			b[n->hash & (nb - 1)] = n;
-			n = next;
-		}
-	}
-	free(ft->buckets);
-	ft->buckets = b;
-	ft->nbuckets = nb;
+	size_t i = h & mask;
+	while (slots[i].node)
+		i = (i + 1) & mask;
+	slots[i].hash = h;
+	slots[i].node = n;
 }
 
-static void insert(struct wc_flows *ft, struct wc_flow_node *n)
+/* Doubling keeps probes short; a failed allocation only makes them longer, until the
+ * table is full and insert refuses. */
+static void grow(struct wc_flows *ft)
 {
-	if (ft->count >= ft->nbuckets)
+	size_t ns = ft->nslots * 2;
+	struct slot *s = calloc(ns, sizeof *s);
+	if (!s)
+		return;
+	for (size_t i = 0; i < ft->nslots; i++)
+		if (ft->slots[i].node)
+			place(s, ns - 1, ft->slots[i].hash, ft->slots[i].node);
+	free(ft->slots);
+	ft->slots = s;
+	ft->nslots = ns;
+}
+
+static bool insert(struct wc_flows *ft, struct wc_flow_node *n)
+{
+	if ((ft->count + 1) * 2 > ft->nslots)
 		grow(ft);
-	struct wc_flow_node **b = &ft->buckets[n->hash & (ft->nbuckets - 1)];
-	n->hnext = *b;
-	*b = n;
+	if (ft->count + 1 >= ft->nslots)
+		return false;
+	place(ft->slots, ft->nslots - 1, n->hash, n);
 	if (++ft->count > ft->tot.peak_open_flows)
 		ft->tot.peak_open_flows = ft->count;
+	return true;
 }
 
 static void unlink_node(struct wc_flows *ft, struct wc_flow_node *n)
 {
-	struct wc_flow_node **p = &ft->buckets[n->hash & (ft->nbuckets - 1)];
-	while (*p && *p != n)
-		p = &(*p)->hnext;
-	if (*p) {
-		*p = n->hnext;
+	size_t mask = ft->nslots - 1;
+	size_t i = n->hash & mask;
+	while (ft->slots[i].node && ft->slots[i].node != n)
+		i = (i + 1) & mask;
+	if (ft->slots[i].node) {
+		/* Move back every later entry of the run that may not stay behind the hole:
+		 * one whose home slot is not cyclically within (hole, its place]. */
+		for (size_t j = (i + 1) & mask; ft->slots[j].node; j = (j + 1) & mask) {
+			size_t home = ft->slots[j].hash & mask;
+			if (((j - home) & mask) >= ((j - i) & mask)) {
+				ft->slots[i] = ft->slots[j];
+				i = j;
+			}
+		}
+		ft->slots[i].node = NULL;
 		ft->count--;
 	}
 	lru_remove(n);
@@ -226,6 +254,7 @@ static void expire(struct wc_flows *ft, int64_t now)
 {
 	expire_list(ft, &ft->tcp_closed, ft->linger_ns, now);
 	expire_list(ft, &ft->tcp_open, ft->tcp_idle_ns, now);
+	expire_list(ft, &ft->udp_refused, ft->linger_ns, now);
 	expire_list(ft, &ft->udp_open, ft->udp_idle_ns, now);
 }
 
@@ -253,7 +282,10 @@ static void tcp_packet(struct wc_flows *ft, const struct wc_packet *pkt, struct 
 		nt->node.key = k;
 		nt->node.hash = hash;
 		nt->node.kind = WC_FLOW_TCP;
-		insert(ft, &nt->node);
+		if (!insert(ft, &nt->node)) {
+			wc_tcp_free(nt);
+			return;
+		}
 		ft->tot.tcp_connections++;
 		n = &nt->node;
 	}
@@ -280,7 +312,10 @@ static void udp_packet(struct wc_flows *ft, const struct wc_packet *pkt, struct 
 		nu->node.key = k;
 		nu->node.hash = hash;
 		nu->node.kind = WC_FLOW_UDP;
-		insert(ft, &nu->node);
+		if (!insert(ft, &nu->node)) {
+			wc_udp_free(nu);
+			return;
+		}
 		ft->tot.udp_flows++;
 		n = &nu->node;
 	}
@@ -292,7 +327,7 @@ static void udp_packet(struct wc_flows *ft, const struct wc_packet *pkt, struct 
 		note->dir = h->sport == u->f.port[0] && wc_addr_eq(&pkt->ip.src, &u->f.addr[0]) ? 0 : 1;
 		note->datagram_index = index;
 	}
-	touch(n, pkt->frame->ts_ns, &ft->udp_open);
+	touch(n, pkt->frame->ts_ns, u->refused_dir >= 0 ? &ft->udp_refused : &ft->udp_open);
 }
 
 static void icmp_packet(struct wc_flows *ft, const struct wc_packet *pkt, struct wc_pkt_note *note)
@@ -317,10 +352,15 @@ static void icmp_packet(struct wc_flows *ft, const struct wc_packet *pkt, struct
 		struct wc_flow_key k;
 		wc_flow_key_make(&k, q->ip.proto, &q->ip.src, q->sport, &q->ip.dst, q->dport);
 		struct wc_flow_node *n = lookup(ft, &k, wc_flow_key_hash(&k));
-		if (n && n->kind == WC_FLOW_TCP)
+		if (n && n->kind == WC_FLOW_TCP) {
 			wc_icmp_link_tcp((struct wc_tcp_track *)n, &ev);
-		else if (n)
-			wc_icmp_link_udp((struct wc_udp_track *)n, &ev);
+		} else if (n) {
+			struct wc_udp_track *u = (struct wc_udp_track *)n;
+			wc_icmp_link_udp(u, &ev);
+			/* The error is the exchange's last word: the flow lingers from here. */
+			if (u->refused_dir >= 0)
+				touch(n, ev.ts_ns, &ft->udp_refused);
+		}
 		if (n)
 			ft->tot.icmp_errors_matched++;
 	}
@@ -372,11 +412,11 @@ struct wc_flows *wc_flows_new(const struct wc_flow_opts *opts, char *errbuf)
 		ft->o = *opts;
 	ft->linger_ns = ft->o.linger_ns > 0 ? ft->o.linger_ns : 10 * NS_PER_S;
 	ft->tcp_idle_ns = ft->o.idle_timeout_ns > 0 ? ft->o.idle_timeout_ns : 3600 * NS_PER_S;
-	ft->udp_idle_ns = ft->o.idle_timeout_ns > 0 ? ft->o.idle_timeout_ns : 300 * NS_PER_S;
+	ft->udp_idle_ns = ft->o.idle_timeout_ns > 0 ? ft->o.idle_timeout_ns : 60 * NS_PER_S;
 	ft->max_datagrams = ft->o.max_datagrams ? ft->o.max_datagrams : 10000;
-	ft->nbuckets = INITIAL_BUCKETS;
-	ft->buckets = calloc(ft->nbuckets, sizeof *ft->buckets);
-	if (!ft->buckets) {
+	ft->nslots = INITIAL_SLOTS;
+	ft->slots = calloc(ft->nslots, sizeof *ft->slots);
+	if (!ft->slots) {
 		free(ft);
 		wc_err(errbuf, "flow table: out of memory");
 		return NULL;
@@ -405,17 +445,18 @@ void wc_flows_add(struct wc_flows *ft, const struct wc_packet *pkt, struct wc_pk
 
 void wc_flows_finish(struct wc_flows *ft)
 {
-	struct wc_lru *lists[] = {&ft->tcp_closed, &ft->tcp_open, &ft->udp_open};
+	struct wc_lru *lists[] = {&ft->tcp_closed, &ft->tcp_open, &ft->udp_refused, &ft->udp_open};
+	size_t nlists = sizeof lists / sizeof lists[0];
 	size_t n = 0, cap = ft->count;
 	struct wc_flow_node **all = cap ? malloc(cap * sizeof *all) : NULL;
 	if (!all) {
 		/* Without room to sort, hand over in activity order rather than lose flows. */
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < nlists; i++)
 			while (lists[i]->head)
 				finish_node(ft, lists[i]->head);
 		return;
 	}
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < nlists; i++)
 		for (struct wc_flow_node *x = lists[i]->head; x && n < cap; x = x->next)
 			all[n++] = x;
 	qsort(all, n, sizeof *all, by_kind_then_id);
@@ -435,7 +476,8 @@ void wc_flows_free(struct wc_flows *ft)
 		return;
 	free_list(&ft->tcp_closed);
 	free_list(&ft->tcp_open);
+	free_list(&ft->udp_refused);
 	free_list(&ft->udp_open);
-	free(ft->buckets);
+	free(ft->slots);
 	free(ft);
 }

@@ -76,4 +76,7 @@ void wc_icmp_link_udp(struct wc_udp_track *u, struct wc_icmp_event *ev)
 	ev->flow_id = f->id;
 	ev->quoted_frame = d ? d->frame : 0;
 	count(&f->icmp_errors, &f->first_icmp_frame, ev);
+	bool port_unreachable = ev->version == 4 ? ev->type == 3 && ev->code == 3 : ev->type == 1 && ev->code == 4;
+	if (port_unreachable)
+		u->refused_dir = (int8_t)dir;
 }

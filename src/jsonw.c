@@ -315,6 +315,26 @@ void wc_jsonw_end_array(struct wc_jsonw *w)
 	end(w, true);
 }
 
+/* `"key":`, for a key of plain bytes with room for it in the block: copied in the one
+ * scan that checks it and finds its end. False, with nothing written, otherwise. */
+static bool put_plain_key(struct wc_jsonw *w, const char *key)
+{
+	const unsigned char *s = (const unsigned char *)key;
+	size_t room = sizeof w->block - w->used, k = 1;
+	char *dst = w->block + w->used;
+	if (room < 3)
+		return false;
+	while (k < room - 2 && plain_byte[*s])
+		dst[k++] = (char)*s++;
+	if (*s != '\0')
+		return false;
+	dst[0] = '"';
+	dst[k++] = '"';
+	dst[k++] = ':';
+	w->used += k;
+	return true;
+}
+
 void wc_jsonw_key(struct wc_jsonw *w, const char *key)
 {
 	if (w->depth == 0 || in_array(w) || w->key_pending || !key) {
@@ -325,8 +345,10 @@ void wc_jsonw_key(struct wc_jsonw *w, const char *key)
 	if (w->has_member & b)
 		put_char(w, ',');
 	w->has_member |= b;
-	put_string(w, key, strlen(key));
-	put_char(w, ':');
+	if (!put_plain_key(w, key)) {
+		put_string(w, key, strlen(key));
+		put_char(w, ':');
+	}
 	w->key_pending = true;
 }
 

@@ -33,7 +33,7 @@ status() {
 
 # ---- a SYN its own sender resets (Zeek's RSTOS0) ----
 status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_tcp_syn-then-rst.pcap"
-has "$TMP/out" "TCP connections (1)"
+has "$TMP/out" "TCP connections"
 has "$TMP/out" "connection #0 client 1.1.1.1:13131 → server 1.1.1.2:31313"
 has "$TMP/out" "  handshake: not complete — SYN frame 1"
 has "$TMP/out" "  reset: the client sent a RST in frame 2 — reset during the handshake, before it completed"
@@ -41,9 +41,19 @@ has "$TMP/out" "  client states: CLOSED → SYN_SENT (1) → CLOSED (2)"
 has "$TMP/out" "  TCP: 1 SYN, 0 SYN-ACK, 1 RST, 0 FIN; 1 connection, 0 complete handshakes, 0 closed with FIN both ways, 1 with RST"
 grep -q "$(printf '\033')" "$TMP/out" && fail "colour despite NO_COLOR"
 
+sections() { grep -E '^(Packets|TCP connections|UDP flows|ICMP errors|Anomalies|Capture|Summary)( \([0-9]+\))?$' "$1" | sed 's/ (.*//' | tr '\n' ' '; }
+got=$(sections "$TMP/out")
+[ "$got" = "TCP connections UDP flows ICMP errors Anomalies Capture Summary " ] || fail "text sections: $got"
+status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_tcp_syn-then-rst.pcap" --packets
+got=$(sections "$TMP/out")
+[ "$got" = "Packets TCP connections UDP flows ICMP errors Anomalies Capture Summary " ] || fail "text sections with --packets: $got"
+# a connection number that does not exist: an empty TCP section that says so
+status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_tcp_syn-then-rst.pcap" --flow 7
+grep -A1 -x "TCP connections" "$TMP/out" | grep -qx "none" || fail "--flow 7: no 'none' under TCP connections"
+
 # ---- an orderly close: the server closes first and ends in TIME_WAIT ----
 status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_http_http_09.pcap" --flow 0
-has "$TMP/out" "TCP connections (1)"
+has "$TMP/out" "TCP connections"
 has "$TMP/out" "  handshake: complete — SYN frame 1, SYN-ACK frame 2, ACK frame 3"
 has "$TMP/out" "  teardown: the server closed first (FIN in frame 8, acknowledged in frame 9); the client's FIN in frame 9, acknowledged in frame 10"
 has "$TMP/out" "  the server ends in TIME_WAIT (it closed first and acknowledged the other FIN)"
@@ -56,6 +66,17 @@ status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_icmp_icmp-destunreach-ud
 has "$TMP/out" "frame 1: ICMP destination unreachable, port unreachable (type 3 code 3) from 192.168.1.102 to 192.168.1.1"
 has "$TMP/out" "  it quotes UDP 192.168.1.1:53 → 192.168.1.102:59207"
 has "$TMP/out" "  ICMP: 1 error (0 matched to a flow); port unreachable: 1 ICMPv4, 0 ICMPv6"
+# the error is frame 1 itself: its time is 0, not the absolute time of the capture
+for fmt_args in "--format json" "--format json --packets"; do
+	status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_icmp_icmp-destunreach-udp.pcap" $fmt_args
+	python3 - "$TMP/out" <<'PY' || fail "ICMP error in frame 1 ($fmt_args): time not relative"
+import json, sys
+d = json.load(open(sys.argv[1]))
+e = d["icmp_errors"]
+assert len(e) == 1 and e[0]["frame"] == 1 and e[0]["time"] == 0, e
+assert '"time":0.000000,' in open(sys.argv[1]).read()
+PY
+done
 
 # ---- a malformed frame: the anomaly at its frame ----
 status 0 "$WC" explain "$FIX/tcpdump__tests_ipv4_invalid_length.pcap"
@@ -78,8 +99,8 @@ python3 - "$TMP/out" <<'PY' || fail "JSON check failed"
 import json, sys
 d = json.load(open(sys.argv[1]))
 assert d["wirecheck"] == {"version": d["wirecheck"]["version"], "command": "explain"}, d["wirecheck"]
-assert list(d) == ["wirecheck", "packets", "capture", "tcp_connections", "udp_flows", "icmp_errors",
-                   "anomalies", "summary"], list(d)
+assert list(d) == ["wirecheck", "packets", "tcp_connections", "udp_flows", "icmp_errors", "anomalies",
+                   "capture", "summary"], list(d)
 assert d["capture"]["frames"] == 50 and len(d["packets"]) == 50
 assert [p["frame"] for p in d["packets"]] == list(range(1, 51))
 assert [c["id"] for c in d["tcp_connections"]] == [0, 1, 2, 3, 4]
@@ -92,7 +113,8 @@ status 0 "$WC" explain "$FIX/zeek__testing_btest_Traces_tcp_syn-then-rst.pcap" -
 python3 - "$TMP/out" <<'PY' || fail "JSON check (RST) failed"
 import json, sys
 d = json.load(open(sys.argv[1]))
-assert "packets" not in d
+assert list(d) == ["wirecheck", "tcp_connections", "udp_flows", "icmp_errors", "anomalies", "capture",
+                   "summary"], list(d)
 rst = d["tcp_connections"][0]["teardown"]["rst"]
 assert rst["by"] == "client" and rst["frame"] == 2, rst
 assert d["tcp_connections"][0]["conn_state"] == "RSTOS0"

@@ -542,17 +542,27 @@ static void fill_analysis(struct wc_analysis *an)
 	strcpy(an->container_detail, "block of 96 bytes, 40 left");
 }
 
+/* Items reach a spool with the lead or separator explain.c writes before each. */
+static void spool_add(const struct wc_xfmt *fmt, enum wc_xsection s, struct wc_xspool *sp, const char *text)
+{
+	const char *sep = sp->items ? fmt->item_sep[s] : fmt->item_lead[s];
+	wc_xspool_write(sp, sep, strlen(sep));
+	wc_xspool_write(sp, text, strlen(text));
+	sp->items++;
+}
+
 static void document(const struct wc_xfmt *fmt, struct wc_xctx *x, const struct wc_analysis *an)
 {
-	struct wc_xspool sp[WC_XS__COUNT] = {{0}};
+	struct wc_xspool sp[WC_XS__COUNT];
 	for (int i = 0; i < WC_XS__COUNT; i++)
-		sp[i].f = tmpfile();
-	struct wc_tcp_conn c;
-	refused_conn(&c);
-	fmt->tcp_conn(sp[WC_XS_TCP].f, x, &c);
-	sp[WC_XS_TCP].items = 1;
-	fmt->anomaly(sp[WC_XS_ANOMALY].f, x, 2, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
-	sp[WC_XS_ANOMALY].items = 1;
+		wc_xspool_init(&sp[i], 1u << 16);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *item_out = open_memstream(&text, &len);
+	fmt->anomaly(item_out, x, 2, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
+	fclose(item_out);
+	spool_add(fmt, WC_XS_ANOMALY, &sp[WC_XS_ANOMALY], text);
+	free(text);
 	struct wc_xcapture cap = {.path = "x/syn.pcap", .an = an, .linktype_names = {"EN10MB"}, .anomalies_listed = 1};
 	FILE *m = open_out();
 	fmt->begin(m, x, cap.path);
@@ -562,10 +572,16 @@ static void document(const struct wc_xfmt *fmt, struct wc_xctx *x, const struct 
 	syn_packet(&p, &f, &n);
 	if (x->opts->packets)
 		fmt->packet(m, x, &p, &n, true);
+	fmt->tcp_begin(m, x);
+	struct wc_tcp_conn c;
+	refused_conn(&c);
+	fputs(fmt->item_lead[WC_XS_TCP], m);
+	fmt->tcp_conn(m, x, &c);
+	fmt->tcp_end(m, x, 1);
 	CU_ASSERT_EQUAL(fmt->end(m, x, &cap, sp), 0);
 	fclose(m);
 	for (int i = 0; i < WC_XS__COUNT; i++)
-		fclose(sp[i].f);
+		wc_xspool_free(&sp[i]);
 }
 
 static void test_json_document(void)
@@ -621,64 +637,135 @@ static void test_text_document(void)
 	struct wc_analysis an;
 	fill_analysis(&an);
 	document(&wc_xfmt_text, &ctx, &an);
-	ASSERT_HAS(out_buf, "wirecheck explain x/syn.pcap\n\nCapture\n  file x/syn.pcap\n"
+	/* the lists come first, the capture and the summary once the file has been read */
+	ASSERT_HAS(out_buf, "wirecheck explain x/syn.pcap\n\nTCP connections\nconnection #3 client");
+	ASSERT_HAS(out_buf, "\nUDP flows (0)\n\nICMP errors (0)\n\nAnomalies (3)\nframe 2: ipv4.len_exceeds_frame");
+	ASSERT_HAS(out_buf, "(2 more not listed; all are counted in the summary)\n\nCapture\n  file x/syn.pcap\n"
 	                    "  format pcap, link type EN10MB (1), snapshot length 65535\n"
 	                    "  3 frames, 200 bytes captured of 200 on the wire\n"
 	                    "  from 1970-01-01 00:00:01.000000 UTC for 0.500000 s\n");
 	ASSERT_HAS(out_buf, "  the file ends in the middle of frame 4: the file ends in the middle of a pcapng block "
-	                    "(pcapng.truncated_block): block of 96 bytes, 40 left; the frames before it are explained below\n");
-	ASSERT_HAS(out_buf, "\nTCP connections (1)\nconnection #3 client");
-	ASSERT_HAS(out_buf, "\nUDP flows (0)\n\nICMP errors (0)\n\nAnomalies (3)\nframe 2: ipv4.len_exceeds_frame");
-	ASSERT_HAS(out_buf, "(2 more not listed; all are counted in the summary)\n");
+	                    "(pcapng.truncated_block): block of 96 bytes, 40 left; the frames before it are explained above\n"
+	                    "\nSummary\n");
 	ASSERT_HAS(out_buf, "  TCP: 1 SYN, 0 SYN-ACK, 1 RST, 0 FIN; 1 connection, 0 complete handshakes, "
 	                    "0 closed with FIN both ways, 1 with RST\n");
 	ASSERT_HAS(out_buf, "  checksums: tcp 3 partial\n    partial = transmit offload");
 	ASSERT_HAS(out_buf, "  anomalies: pcapng.truncated_block 1, ipv4.len_exceeds_frame 2\n");
+
+	/* an empty TCP section says so */
+	FILE *m = open_out();
+	wc_xfmt_text.tcp_begin(m, &ctx);
+	wc_xfmt_text.tcp_end(m, &ctx, 0);
+	fclose(m);
+	CU_ASSERT_STRING_EQUAL(out_buf, "\nTCP connections\nnone\n");
+}
+
+/* ---- spool ---------------------------------------------------------------- */
+
+static void test_spool(void)
+{
+	/* within the bound: memory only, no temporary file */
+	struct wc_xspool sp;
+	wc_xspool_init(&sp, 8);
+	wc_xspool_write(&sp, "abc", 3);
+	wc_xspool_write(&sp, "defgh", 5);
+	CU_ASSERT_PTR_NULL(sp.spill);
+	CU_ASSERT_EQUAL(sp.len, 8);
+	FILE *m = open_out();
+	CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
+	fclose(m);
+	CU_ASSERT_STRING_EQUAL(out_buf, "abcdefgh");
+
+	/* past it the rest goes to the file, even a piece that would still fit, so the
+	 * order holds; copying twice gives the same bytes */
+	wc_xspool_write(&sp, "ijk", 3);
+	wc_xspool_write(&sp, "", 0);
+	wc_xspool_write(&sp, "l", 1);
+	CU_ASSERT_PTR_NOT_NULL(sp.spill);
+	CU_ASSERT_EQUAL(sp.len, 8);
+	for (int i = 0; i < 2; i++) {
+		m = open_out();
+		CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
+		fclose(m);
+		CU_ASSERT_STRING_EQUAL(out_buf, "abcdefghijkl");
+	}
+	CU_ASSERT_FALSE(sp.failed);
+	wc_xspool_free(&sp);
+	CU_ASSERT_PTR_NULL(sp.mem);
+	CU_ASSERT_PTR_NULL(sp.spill);
+
+	/* a piece larger than the whole bound goes straight to the file */
+	wc_xspool_init(&sp, 4);
+	wc_xspool_write(&sp, "0123456789", 10);
+	CU_ASSERT_EQUAL(sp.len, 0);
+	m = open_out();
+	CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
+	fclose(m);
+	CU_ASSERT_STRING_EQUAL(out_buf, "0123456789");
+	wc_xspool_free(&sp);
 }
 
 /* ---- reorder buffer ------------------------------------------------------- */
 
 static char order_log[256];
 
-static void log_sink(const char *text, size_t len, void *arg)
+/* An item is one letter in a slot of two bytes. */
+static void log_sink(void *item, void *arg)
 {
 	(void)arg;
 	size_t n = strlen(order_log);
-	snprintf(order_log + n, sizeof order_log - n, "%.*s ", text ? (int)len : 1, text ? text : "-");
+	snprintf(order_log + n, sizeof order_log - n, "%s ", item ? (const char *)item : "-");
 }
 
-static char *item(const char *s)
+static int put(struct wc_xorder *o, uint32_t id, char letter)
 {
-	return strdup(s);
+	char *slot = wc_xorder_slot(o);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(slot);
+	slot[0] = letter;
+	slot[1] = '\0';
+	return wc_xorder_put(o, id, slot);
 }
 
 static void test_order(void)
 {
 	order_log[0] = '\0';
-	struct wc_xorder *o = wc_xorder_new(8, log_sink, NULL);
-	CU_ASSERT_EQUAL(wc_xorder_put(o, 2, item("c"), 1), 0);
-	CU_ASSERT_EQUAL(wc_xorder_put(o, 1, NULL, 0), 0);
+	struct wc_xorder *o = wc_xorder_new(8, 2, log_sink, NULL);
+	CU_ASSERT_EQUAL(put(o, 2, 'c'), 0);
+	CU_ASSERT_EQUAL(wc_xorder_put(o, 1, NULL), 0);
 	CU_ASSERT_STRING_EQUAL(order_log, "");
-	CU_ASSERT_EQUAL(wc_xorder_put(o, 0, item("a"), 1), 0);
+	CU_ASSERT_EQUAL(put(o, 0, 'a'), 0);
 	CU_ASSERT_STRING_EQUAL(order_log, "a - c ");
-	wc_xorder_put(o, 4, item("e"), 1);
+	put(o, 4, 'e');
 	wc_xorder_flush(o);
 	CU_ASSERT_STRING_EQUAL(order_log, "a - c e ");
-	wc_xorder_free(o);
+	/* a slot asked for twice without being handed over is the same slot */
+	void *s1 = wc_xorder_slot(o);
+	CU_ASSERT_PTR_EQUAL(wc_xorder_slot(o), s1);
+	wc_xorder_free(o); /* frees the slot lent out too */
 
 	/* over the cap, the smallest held id goes out; a late smaller id follows on arrival */
 	order_log[0] = '\0';
-	o = wc_xorder_new(2, log_sink, NULL);
-	wc_xorder_put(o, 5, item("f"), 1);
-	wc_xorder_put(o, 3, item("d"), 1);
+	o = wc_xorder_new(2, 2, log_sink, NULL);
+	put(o, 5, 'f');
+	put(o, 3, 'd');
 	CU_ASSERT_STRING_EQUAL(order_log, "");
-	wc_xorder_put(o, 4, item("e"), 1);
+	put(o, 4, 'e');
 	CU_ASSERT_STRING_EQUAL(order_log, "d e f ");
-	wc_xorder_put(o, 0, item("a"), 1);
+	put(o, 0, 'a');
 	CU_ASSERT_STRING_EQUAL(order_log, "d e f a ");
-	wc_xorder_put(o, 7, item("h"), 1);
+	put(o, 7, 'h');
 	wc_xorder_free(o); /* frees what is still held */
 	CU_ASSERT_STRING_EQUAL(order_log, "d e f a ");
+
+	/* slots written out are recycled: a thousand items in order need one slot */
+	order_log[0] = '\0';
+	o = wc_xorder_new(4, 2, log_sink, NULL);
+	void *first = wc_xorder_slot(o);
+	for (uint32_t id = 0; id < 1000; id++) {
+		CU_ASSERT_PTR_EQUAL(wc_xorder_slot(o), first);
+		put(o, id, 'x');
+	}
+	wc_xorder_free(o);
 }
 
 /* ---- words ---------------------------------------------------------------- */
@@ -696,6 +783,14 @@ static void test_words(void)
 	char s[WC_X_SECONDS_STRLEN];
 	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(-1500000, s), "-0.001500");
 	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(61000999999, s), "61.000999");
+	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(0, s), "0.000000");
+	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(999, s), "0.000000");
+	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(1258568548135731000, s), "1258568548.135731");
+	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(INT64_MIN, s), "-9223372036.854775");
+	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(INT64_MAX, s), "9223372036.854775");
+	char r[WC_X_RST_STRLEN];
+	CU_ASSERT_STRING_EQUAL(wc_x_rst_text(WC_RST_REFUSED, 65535, r), "refused: nothing listening on port 65535");
+	CU_ASSERT_STRING_EQUAL(wc_x_rst_text(WC_RST_NONE, 80, r), "reset");
 }
 
 static const struct wc_test text_tests[] = {
@@ -717,6 +812,7 @@ static const struct wc_test json_tests[] = {
 };
 static const struct wc_test misc_tests[] = {
 	{"reorder buffer", test_order},
+	{"spool: memory, then a temporary file", test_spool},
 	{"words", test_words},
 	{NULL, NULL},
 };

@@ -1,4 +1,4 @@
-/* test_flows.c — the flow table: UDP flows and digests, ICMP errors matched, expiry, bounded memory, hand-over order. */
+/* test_flows.c — the flow table: UDP flows and digests, ICMP errors matched, expiry (UDP defaults included), bounded memory, hand-over order. */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,9 +10,9 @@
 #define SYN WC_TH_SYN
 #define FIN WC_TH_FIN
 
-/* FNV-1a 64 test vectors from the FNV reference. */
-#define FNV_A 0xaf63dc4c8601ec8cull
-#define FNV_FOOBAR 0x85944171f73967e8ull
+/* XXH3 64-bit digests, as `xxhsum -H3` prints them for files holding these bytes. */
+#define XXH3_A 0xe6c632b61e964e1full
+#define XXH3_FOOBAR 0xd78fda63144c5c84ull
 
 static void test_udp_order_and_digest(void)
 {
@@ -54,11 +54,11 @@ static void test_udp_order_and_digest(void)
 	CU_ASSERT_FALSE(f->list_capped);
 	CU_ASSERT_EQUAL(f->list[0].frame, 1);
 	CU_ASSERT_EQUAL(f->list[0].dir, 0);
-	CU_ASSERT_EQUAL(f->list[0].digest, FNV_A);
+	CU_ASSERT_EQUAL(f->list[0].digest, XXH3_A);
 	CU_ASSERT_TRUE(f->list[0].payload_complete);
 	CU_ASSERT_EQUAL(f->list[1].frame, 2);
 	CU_ASSERT_EQUAL(f->list[1].dir, 1);
-	CU_ASSERT_EQUAL(f->list[1].digest, FNV_FOOBAR);
+	CU_ASSERT_EQUAL(f->list[1].digest, XXH3_FOOBAR);
 	CU_ASSERT_EQUAL(f->list[1].csum, WC_CSUM_ZERO);
 	CU_ASSERT_EQUAL(f->list[2].frame, 4);
 	CU_ASSERT_EQUAL(f->list[2].len, 6);
@@ -193,6 +193,46 @@ static void test_linger_expiry(void)
 	fx_free(&x);
 }
 
+/* Default timeouts: a quiet UDP flow ends after 60 s; one refused by an ICMP port
+ * unreachable after the 10 s linger, unless the refused side answers after all. */
+static void test_udp_expiry_defaults(void)
+{
+	struct fx x;
+	fx_init(&x);
+	fx_start(&x);
+	fx_udp(&x, "10.0.0.1", 5000, "10.0.0.2", 53, "q", 1, 1);                              /* flow 0 */
+	fx_udp(&x, "10.0.0.1", 5001, "10.0.0.2", 9999, "a", 1, 2);                            /* flow 1 */
+	fx_icmp_unreach(&x, "10.0.0.2", "10.0.0.1", "10.0.0.1", 5001, "10.0.0.2", 9999, 9, 2); /* refuses 1 */
+	fx_udp(&x, "10.0.0.1", 5002, "10.0.0.2", 7777, "b", 1, 3);                            /* flow 2 */
+	fx_icmp_unreach(&x, "10.0.0.2", "10.0.0.1", "10.0.0.1", 5002, "10.0.0.2", 7777, 9, 3); /* refuses 2 */
+	fx_udp(&x, "10.0.0.2", 7777, "10.0.0.1", 5002, "r", 1, 4);                            /* 2 answers */
+	x.ts += 9000000000LL;
+	fx_udp(&x, "10.0.0.9", 1, "10.0.0.8", 1, "t", 1, 5); /* flow 3, a clock tick */
+	CU_ASSERT_EQUAL(x.udp_done, 0);
+	x.ts += 2000000000LL;
+	fx_udp(&x, "10.0.0.9", 1, "10.0.0.8", 1, "t", 1, 5);
+	CU_ASSERT_EQUAL_FATAL(x.udp_done, 1); /* the refused flow, 11 s after its error */
+	CU_ASSERT_EQUAL(x.udp[0].id, 1);
+	CU_ASSERT_EQUAL(x.udp[0].icmp_errors, 1);
+	x.ts += 48000000000LL; /* 59.0x s after flows 0 and 2 */
+	fx_udp(&x, "10.0.0.9", 1, "10.0.0.8", 1, "t", 1, 5);
+	CU_ASSERT_EQUAL(x.udp_done, 1);
+	x.ts += 1000000000LL;
+	fx_udp(&x, "10.0.0.9", 1, "10.0.0.8", 1, "t", 1, 5);
+	CU_ASSERT_EQUAL_FATAL(x.udp_done, 3);
+	CU_ASSERT_EQUAL(x.udp[1].id, 0);
+	CU_ASSERT_EQUAL(x.udp[2].id, 2);
+	CU_ASSERT_EQUAL(x.udp[2].datagrams[1], 1);
+	/* the tuple of the finished flow 0 starts flow 4 */
+	const struct wc_pkt_note *n = fx_udp(&x, "10.0.0.1", 5000, "10.0.0.2", 53, "q", 1, 1);
+	CU_ASSERT_EQUAL(n->flow_id, 4);
+	CU_ASSERT_EQUAL(n->datagram_index, 0);
+	fx_finish(&x);
+	CU_ASSERT_EQUAL(x.udp_done, 5);
+	CU_ASSERT_EQUAL(wc_flows_totals(x.ft)->udp_flows, 5);
+	fx_free(&x);
+}
+
 static void test_many_connections_bounded(void)
 {
 	struct fx x;
@@ -279,6 +319,7 @@ static const struct wc_test flow_tests[] = {
 	{"ICMP port unreachable matched to the quoted datagram", test_icmp_port_unreachable},
 	{"ICMP error quoting a TCP segment", test_icmp_quoting_tcp},
 	{"closed connection handed over after linger, idle UDP after timeout", test_linger_expiry},
+	{"default UDP expiry: 60 s quiet, 10 s after a port unreachable", test_udp_expiry_defaults},
 	{"100000 short connections keep the table small", test_many_connections_bounded},
 	{"finish hands over in id order", test_finish_in_id_order},
 	{"IPv6 connection", test_ipv6_flow},
