@@ -21,8 +21,10 @@
 #define WC_SEQ_GT(a, b) WC_SEQ_LT(b, a)
 #define WC_SEQ_GE(a, b) WC_SEQ_LE(b, a)
 
-/* An out-of-order segment arriving within this long after the segment that carried
- * later data is "out of order"; later it is a retransmission (Wireshark's default). */
+/* A segment filling a hole is "out of order" when it arrives within the connection's
+ * first round trip (SYN to the handshake's last ACK) of the segment that carried later
+ * data, and a retransmission when later: the sender could not have resent it sooner.
+ * Wireshark's rule; without a handshake to measure, 3 ms (Wireshark's default). */
 #define WC_OOO_THRESHOLD_NS 3000000
 
 /* A 5-tuple whose endpoints are stored in a fixed order (lower address, then lower

@@ -67,6 +67,13 @@ static void handshake_syn(struct wc_tcp_track *t, int s, const struct wc_tcp *h,
 	}
 }
 
+static int64_t ooo_threshold(const struct wc_tcp_conn *c)
+{
+	if (c->rtt_syn_synack_ns > 0 && c->rtt_synack_ack_ns >= 0)
+		return c->rtt_syn_synack_ns + c->rtt_synack_ack_ns;
+	return WC_OOO_THRESHOLD_NS;
+}
+
 /* Wireshark's tcp.analysis rules, evaluated before the sender's state moves on. */
 static uint16_t classify(const struct wc_tcp_track *t, int s, const struct wc_tcp *h, uint32_t win,
                          uint32_t fresh, int64_t ts)
@@ -105,7 +112,7 @@ static uint16_t classify(const struct wc_tcp_track *t, int s, const struct wc_tc
 		 * Seen before (or late): sent again; data already acknowledged: needlessly,
 		 * which Wireshark counts as a retransmission too (a resent SYN or FIN is
 		 * never spurious there). */
-		if (fresh > 0 && ts - ds->last_adv_ts < WC_OOO_THRESHOLD_NS)
+		if (fresh > 0 && ts - ds->last_adv_ts < ooo_threshold(&t->c))
 			n |= WC_TN_OUT_OF_ORDER;
 		else if (h->payload_len && dr->max_ack_set && WC_SEQ_LE(h->seq + seglen, dr->max_ack) && fresh == 0)
 			n |= WC_TN_RETRANSMISSION | WC_TN_SPURIOUS_RETX;

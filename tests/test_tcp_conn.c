@@ -406,6 +406,36 @@ static void test_classification(void)
 	fx_free(&x);
 }
 
+/* A hole filled within the connection's first round trip (here 40 ms: SYN to the
+ * handshake's last ACK) is out of order; filled later, it is a retransmission. 3 ms,
+ * the threshold without a handshake, would call the first a retransmission too. */
+static void test_out_of_order_threshold_is_first_rtt(void)
+{
+	struct fx x;
+	struct tc c;
+	start(&x, &c);
+	x.step_ns = 20000000;
+	handshake(&c);                                              /* frames 1-3, 40 ms */
+	const struct wc_tcp_conn *k;
+	x.step_ns = 10000000;
+	const struct wc_pkt_note *n;
+	n = tc_send(&c, 0, ACK, 1201, 5001, bytes_a, 100);          /* 4: 1001-1200 missing */
+	CU_ASSERT_EQUAL(n->tcp_notes, WC_TN_PREV_LOST);
+	n = tc_send(&c, 0, ACK, 1001, 5001, bytes_a, 100);          /* 5: 10 ms later */
+	CU_ASSERT_EQUAL(n->tcp_notes, WC_TN_OUT_OF_ORDER);
+	x.ts += 60000000;
+	n = tc_send(&c, 0, ACK, 1101, 5001, bytes_a, 100);          /* 6: 70 ms later */
+	CU_ASSERT_EQUAL(n->tcp_notes, WC_TN_RETRANSMISSION);
+	fx_finish(&x);
+	k = fx_tcp(&x, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->rtt_syn_synack_ns, 20000000);
+	CU_ASSERT_EQUAL(k->rtt_synack_ack_ns, 20000000);
+	CU_ASSERT_EQUAL(k->side[0].out_of_order, 1);
+	CU_ASSERT_EQUAL(k->side[0].retransmissions, 1);
+	fx_free(&x);
+}
+
 static void test_offload(void)
 {
 	struct fx x;
@@ -626,6 +656,7 @@ static const struct wc_test tcp_tests[] = {
 	{"SYN retransmission stays one connection", test_syn_retransmission},
 	{"lost, out-of-order, spurious, retransmission, dup ACK, zero window, keep-alive",
 	 test_classification},
+	{"out-of-order threshold is the first round trip", test_out_of_order_threshold_is_first_rtt},
 	{"segment larger than MSS is offload", test_offload},
 	{"gaps recorded, payload kept and capped", test_gaps_and_payload},
 	{"port reuse after FIN/FIN and after RST", test_port_reuse},
