@@ -20,7 +20,7 @@
 #define BATCH_PACKETS 512
 /* A batch holds copies of its frames and of reassembled payloads (up to 64 KiB each);
  * it ships when the next frame might not fit, and grows for a frame larger than it. */
-#define BATCH_BYTES (2u << 20)
+#define BATCH_BYTES (256u << 10)
 #define REASSEMBLY_ROOM 65536u
 /* Enough batches in flight that neither thread waits for the other in bursts (flow
  * expiry, connection output): 4 left each thread idle ~15 % of the run. */
