@@ -97,7 +97,7 @@ struct wc_result {
 
 /* Helpers for check modules. */
 void wc_result_reason(struct wc_result *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void wc_result_frame(struct wc_result *r, uint64_t frame);    /* keeps ascending, unique */
+void wc_result_frame(struct wc_result *r, uint64_t frame);    /* ascending, unique; 0 ignored */
 /* Build r->filter from the evidence frames ("frame.number in {1 2 3}"), or use a given
  * filter expression when the frames alone would not say what matters. */
 void wc_result_filter_frames(struct wc_result *r);

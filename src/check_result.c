@@ -25,6 +25,8 @@ void wc_result_reason(struct wc_result *r, const char *fmt, ...)
 
 void wc_result_frame(struct wc_result *r, uint64_t frame)
 {
+	if (frame == 0) /* "no frame" in every flow record: nothing to cite */
+		return;
 	size_t i = 0;
 	while (i < r->frame_count && r->frames[i] < frame)
 		i++;

@@ -138,11 +138,13 @@ enum wc_rst_context {
 	WC_RST_NONE = 0,
 	WC_RST_REFUSED,          /* answered a SYN: nothing listening */
 	WC_RST_IN_HANDSHAKE,     /* after SYN-ACK, before the handshake completed */
-	WC_RST_IN_DATA,          /* during an established connection */
-	WC_RST_UNREAD_DATA,      /* sent right after data arrived that the app never read:
-	                            the RST follows data towards the sender of the RST that
-	                            was acked by nothing else (close with unread data) */
-	WC_RST_AFTER_FIN,        /* after one side's FIN (abortive close, SO_LINGER 0) */
+	WC_RST_IN_DATA,          /* during an established connection, after the sender's own
+	                            data: an abort (SO_LINGER 0), or a close with bytes left
+	                            unread after an exchange (the wire cannot tell these apart) */
+	WC_RST_UNREAD_DATA,      /* the sender received data and never sent any: close() with
+	                            the request unread (even if its kernel had acked it) */
+	WC_RST_AFTER_FIN,        /* after a FIN: the sender had closed and answers what still
+	                            arrives (a killed server), or aborts after the peer's FIN */
 	WC_RST_NO_CONNECTION     /* no SYN seen: the tuple was unknown to the capture */
 };
 const char *wc_rst_context_name(enum wc_rst_context c); /* "refused", "in_data", … */

@@ -5,9 +5,11 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "cmd_check.h"
 #include "explain.h"
 
-/* Exit statuses (DESIGN.md): 0 done, 2 usage error or a capture that cannot be opened. */
+/* Exit statuses (DESIGN.md): 0 done, 2 usage error or a capture that cannot be opened;
+ * `check` adds 1 (a check failed) and 3 (inconclusive). */
 enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
@@ -18,9 +20,12 @@ static const char usage_text[] =
 	"\n"
 	"Commands:\n"
 	"  explain CAPTURE   explain a .pcap or .pcapng capture in plain language\n"
+	"  check CAPTURE... --expect SCENARIO.json\n"
+	"                    judge captures against a scenario's expectations\n"
 	"\n"
-	"Run 'wirecheck explain --help' for its options; 'man wirecheck' for more.\n"
-	"Exit status: 0 done; 2 usage error, or a capture that cannot be opened.\n";
+	"Run 'wirecheck COMMAND --help' for its options; 'man wirecheck' for more.\n"
+	"Exit status: 0 done (check: every check passed); 1 a check failed;\n"
+	"2 usage or scenario error, or a capture that cannot be opened; 3 inconclusive.\n";
 
 static const char explain_usage_text[] =
 	"Usage: wirecheck explain CAPTURE [--packets] [--flow N] [--format text|json]\n"
@@ -83,6 +88,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "explain") == 0)
 		return run_explain(argc - 1, argv + 1);
+	if (strcmp(cmd, "check") == 0)
+		return wc_cmd_check_main(argc - 1, argv + 1, stdout, stderr);
 	char msg[256];
 	snprintf(msg, sizeof msg, cmd[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", cmd);
 	return usage_error(msg, "");

@@ -25,24 +25,42 @@ enum wc_ftype {
 	WC_F_INT,         /* whole number in [min, max] */
 	WC_F_NUMBER,      /* number in [min, max] */
 	WC_F_BOOL,
-	WC_F_COUNT,       /* N, or {"exact": N} / {"min": N, "max": M}: see wc_count */
+	WC_F_COUNT,       /* N, or {"exact": N} / {"min": N, "max": M}: see wc_count; never
+	                     negative when the field gives no range */
 	WC_F_STRINGS,     /* array of strings (argv, env) */
 	WC_F_OBJECT,      /* nested object described by `fields` */
 	WC_F_OBJECTS,     /* array of objects, each described by `fields` */
-	WC_F_ANY,         /* anything; the consumer validates it (check arguments, keyed by
-	                     the sibling "check" field: see `dispatch`) */
+	WC_F_ANY,         /* anything; the field's `check` validates it (a value of several
+	                     shapes); an expectation's arguments are a `variant` instead */
 };
+
+/* A range side left open: {.min = 0, .max = WC_NO_LIMIT} means "at least 0". */
+#define WC_NO_LIMIT 1e300
 
 struct wc_field {
 	const char *key;
 	enum wc_ftype type;
 	bool required;
 	const char *default_text;           /* shown in doc/, NULL = no default */
-	double min, max;                    /* INT / NUMBER / COUNT range; min > max: none */
+	double min, max;                    /* INT / NUMBER / COUNT range; min > max, or both
+	                                       0 (left out of an initializer): none. Also
+	                                       STRING: its length in bytes; STRINGS / OBJECTS:
+	                                       the number of items (min 1: not empty) */
 	const char *const *enum_values;     /* STRING: NULL-terminated allowed values */
 	const struct wc_field *fields;      /* OBJECT / OBJECTS: terminated by key NULL */
 	const char *doc;                    /* one line: what it means */
 	const char *example;                /* JSON text of an example value, for doc/ */
+	/* Optional additions, for what a table alone cannot say: */
+	/* A rule the value must also follow (a name's characters, "tcp:PORT", a regular
+	 * expression that compiles), run after the type and range passed. Returns 0, or -1
+	 * with errbuf filled through wc_schema_err(errbuf, file, path, …). */
+	int (*check)(json_object *v, const char *file, const char *path, char *errbuf);
+	/* OBJECT / OBJECTS whose allowed keys depend on one of their values (an expectation's
+	 * "check", a fault's "kind"): the table of the keys allowed beside `fields`, or NULL
+	 * for none. Called once `fields` validated, so the key it reads is present and valid. */
+	const struct wc_field *(*variant)(json_object *obj);
+	const char *type_doc;               /* doc/'s type column when the type says too little
+	                                       (ANY: "object of strings, or array of …") */
 };
 
 /* A count expectation: exactly N, or at least / at most. */
@@ -70,8 +88,20 @@ int64_t wc_schema_int(json_object *obj, const char *key, int64_t dflt);
 double wc_schema_num(json_object *obj, const char *key, double dflt);
 bool wc_schema_bool(json_object *obj, const char *key, bool dflt);
 
+/* An error at a JSON path, for `check` functions: "FILE: PATH: problem" ("FILE: problem"
+ * when path is "", the top level). Returns -1. */
+int wc_schema_err(char *errbuf, const char *file, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* What a JSON value is, for messages: "a string", "a number", "an array", "an object",
+ * "true", "false", "null". */
+const char *wc_schema_kind(json_object *v);
+/* The known word nearest to word (edit distance at most max(2, strlen(word) / 3)), or
+ * NULL: for "did you mean". words is NULL-terminated. */
+const char *wc_schema_nearest(const char *word, const char *const *words);
+
 /* Write the fields as a Markdown table (key, type, required/default, meaning, example),
- * nested objects as their own tables after it, titled with their path. */
+ * nested objects as their own tables after it, titled with their path. The table is
+ * headed "### title" (none when title is NULL), the nested ones "#### `path`". */
 void wc_schema_markdown(FILE *out, const char *title, const struct wc_field *fields);
 
 /* Edit distance between two short strings (used for "did you mean"). */

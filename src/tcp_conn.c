@@ -138,9 +138,15 @@ static void count_notes(struct wc_tcp_side *S, uint16_t n, struct wc_flow_totals
 	S->lost_segments += !!(n & WC_TN_PREV_LOST);
 }
 
-/* How the first RST came about. Unread data: the RST's sender had been sent data that
- * no segment of its own (other than the RST) ever acknowledged — the kernel answers a
- * close() with unread bytes in the receive queue by a RST instead of a FIN. */
+/* How the first RST came about, as the wire shows it.
+ * After FIN: one side had already closed — the RST's sender answering what still
+ * arrives after its own FIN (a killed server's kernel when the client writes again), or
+ * aborting after the peer's FIN.
+ * Unread data: the RST's sender received data and never sent any — the kernel answers
+ * a close() with bytes left unread by a RST instead of a FIN, whether or not it had
+ * already acknowledged them (Linux does, 200 ms before). After an exchange, an abort
+ * looks the same on the wire whether bytes were left unread or SO_LINGER 0 was set: that
+ * is reported as in data, and a live run's socket-call trace tells the two apart. */
 static enum wc_rst_context rst_context(const struct wc_tcp_track *t, int s, const struct wc_tcp *h)
 {
 	const struct wc_tcp_conn *c = &t->c;
@@ -152,10 +158,10 @@ static enum wc_rst_context rst_context(const struct wc_tcp_track *t, int s, cons
 		return WC_RST_NO_CONNECTION;
 	if (!c->handshake_complete)
 		return WC_RST_IN_HANDSHAKE;
-	if (dr->data_set && (!ds->max_ack_set || WC_SEQ_GT(dr->data_end, ds->max_ack)))
-		return WC_RST_UNREAD_DATA;
 	if (ds->fin_sent || dr->fin_sent)
 		return WC_RST_AFTER_FIN;
+	if (dr->data_set && !ds->data_set)
+		return WC_RST_UNREAD_DATA;
 	return WC_RST_IN_DATA;
 }
 

@@ -232,7 +232,8 @@ static void test_rst_contexts(void)
 {
 	struct fx x;
 	struct tc c;
-	/* RST from the server after it acknowledged the client's data: in data, RSTR. */
+	/* The server's kernel acknowledged the request, then its close() with the request
+	 * unread sent RST (what Linux does): unread data, RSTR. */
 	start(&x, &c);
 	handshake(&c);
 	tc_send(&c, 0, PSH | ACK, 1001, 5001, "abc", 3);
@@ -241,7 +242,7 @@ static void test_rst_contexts(void)
 	fx_finish(&x);
 	const struct wc_tcp_conn *k = fx_tcp(&x, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
-	CU_ASSERT_EQUAL(k->rst_context, WC_RST_IN_DATA);
+	CU_ASSERT_EQUAL(k->rst_context, WC_RST_UNREAD_DATA);
 	CU_ASSERT_STRING_EQUAL(k->conn_state, "RSTR");
 	CU_ASSERT_STRING_EQUAL(k->history, "ShADar");
 	static const enum wc_tcp_state cs[] = {WC_TS_CLOSED, WC_TS_SYN_SENT, WC_TS_ESTABLISHED, WC_TS_CLOSED};
@@ -250,6 +251,19 @@ static void test_rst_contexts(void)
 	static const uint64_t sf[] = {0, 2, 3, 6};
 	assert_steps(&k->side[0], cs, cf, 4);
 	assert_steps(&k->side[1], ss, sf, 4);
+	fx_free(&x);
+
+	/* The server answers, then aborts (SO_LINGER 0): it had sent data, so in data. */
+	start(&x, &c);
+	handshake(&c);
+	tc_send(&c, 0, PSH | ACK, 1001, 5001, "abc", 3);
+	tc_send(&c, 1, PSH | ACK, 5001, 1004, "abc", 3);
+	tc_send(&c, 1, RST | ACK, 5004, 1004, NULL, 0);
+	fx_finish(&x);
+	k = fx_tcp(&x, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	CU_ASSERT_EQUAL(k->rst_context, WC_RST_IN_DATA);
+	CU_ASSERT_EQUAL(k->rst_side, 1);
 	fx_free(&x);
 
 	/* The server closes with the request unread: its RST is the first to ack it. */

@@ -1,0 +1,313 @@
+/* cmd_check.c — `wirecheck check`: arguments, scenario and captures in, reports out
+ * (cmd_check.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cmd_check.h"
+#include "report.h"
+#include "scenario.h"
+#include "verdict.h"
+
+enum { EXIT_USAGE = 2 };
+enum { OPT_EXPECT = 256, OPT_REPORT, OPT_SET };
+
+static const char usage_text[] =
+	"Usage: wirecheck check [ROLE=]CAPTURE... --expect SCENARIO.json\n"
+	"                       [--report FORMAT:PATH]... [--set KEY=VALUE]...\n"
+	"\n"
+	"Judge captures against the expectations of a scenario: every check passes, fails\n"
+	"or is inconclusive, with its reason, the frames it rests on and a Wireshark\n"
+	"display filter that shows them.\n"
+	"\n"
+	"  CAPTURE                 a .pcap or .pcapng file; with several, tag each with\n"
+	"                          where it was taken: client=c.pcap server=s.pcap\n"
+	"  --expect SCENARIO.json  the scenario whose expectations are checked\n"
+	"  --report FORMAT:PATH    write a report: FORMAT text, json or junit; PATH - is\n"
+	"                          standard output; repeatable (default: text:-)\n"
+	"  --set KEY=VALUE         fill the placeholder {port}, {server} or {client}; those\n"
+	"                          not set are taken from the capture where it settles them\n"
+	"  -h, --help              show this help\n"
+	"\n"
+	"Text on a terminal is coloured unless NO_COLOR is set. See doc/check.md.\n"
+	"Exit status: 0 every check passed; 1 a check failed; 2 usage or scenario error,\n"
+	"a capture that cannot be opened or a report that cannot be written;\n"
+	"3 inconclusive (the capture cannot show what the scenario asks).\n";
+
+static const struct option long_options[] = {
+	{"expect", required_argument, NULL, OPT_EXPECT},
+	{"report", required_argument, NULL, OPT_REPORT},
+	{"set", required_argument, NULL, OPT_SET},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+struct report_req {
+	enum wc_report_format fmt;
+	const char *path;           /* "-": standard output */
+	FILE *f;
+};
+
+struct capture_arg {
+	char role[16];
+	const char *path;
+};
+
+struct check_cmd {
+	const char *expect;
+	struct report_req *reports;
+	size_t report_count;
+	struct capture_arg *captures;
+	size_t capture_count;
+	struct wc_placeholders ph;
+	bool help;
+};
+
+static const char *option_name(int val)
+{
+	for (const struct option *o = long_options; o->name; o++)
+		if (o->val == val)
+			return o->name;
+	return "?";
+}
+
+static int add_report(struct check_cmd *cmd, const char *arg, char *errbuf)
+{
+	const char *colon = strchr(arg, ':');
+	char fmt[16];
+	if (!colon || (size_t)(colon - arg) >= sizeof fmt || !colon[1])
+		return wc_err(errbuf, "check: --report wants FORMAT:PATH (text, json or junit; PATH - for standard "
+		                      "output), not '%s'", arg);
+	memcpy(fmt, arg, (size_t)(colon - arg));
+	fmt[colon - arg] = '\0';
+	int f = wc_report_format_parse(fmt);
+	if (f < 0)
+		return wc_err(errbuf, "check: unknown report format '%s' (text, json or junit)", fmt);
+	for (size_t i = 0; i < cmd->report_count; i++)
+		if (strcmp(colon + 1, "-") == 0 && strcmp(cmd->reports[i].path, "-") == 0)
+			return wc_err(errbuf, "check: only one report can go to standard output");
+	struct report_req *r = &cmd->reports[cmd->report_count++];
+	r->fmt = (enum wc_report_format)f;
+	r->path = colon + 1;
+	r->f = NULL;
+	return 0;
+}
+
+static int add_set(struct check_cmd *cmd, const char *arg, char *errbuf)
+{
+	const char *eq = strchr(arg, '=');
+	char key[16];
+	if (!eq || eq == arg || (size_t)(eq - arg) >= sizeof key)
+		return wc_err(errbuf, "check: --set wants KEY=VALUE (port=7007, server=10.0.0.2), not '%s'", arg);
+	memcpy(key, arg, (size_t)(eq - arg));
+	key[eq - arg] = '\0';
+	if (wc_placeholders_set(&cmd->ph, key, eq + 1, errbuf) != 0) {
+		char msg[WC_ERRBUF_SIZE];
+		snprintf(msg, sizeof msg, "%s", errbuf);
+		return wc_err(errbuf, "check: %s", msg);
+	}
+	return 0;
+}
+
+/* "client" in "client=c.pcap": a short lower-case word. */
+static bool is_role(const char *s, size_t n)
+{
+	if (n == 0 || n >= sizeof ((struct capture_arg *)0)->role || s[0] < 'a' || s[0] > 'z')
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+			return false;
+	return true;
+}
+
+/* [ROLE=]CAPTURE; a file whose own name holds '=' is taken as it is. */
+static void add_capture(struct check_cmd *cmd, const char *arg)
+{
+	struct capture_arg *c = &cmd->captures[cmd->capture_count++];
+	const char *eq = strchr(arg, '=');
+	struct stat st;
+	c->role[0] = '\0';
+	c->path = arg;
+	if (eq && is_role(arg, (size_t)(eq - arg)) && stat(arg, &st) != 0) {
+		memcpy(c->role, arg, (size_t)(eq - arg));
+		c->role[eq - arg] = '\0';
+		c->path = eq + 1;
+	}
+}
+
+static int check_tags(const struct check_cmd *cmd, char *errbuf)
+{
+	if (cmd->capture_count == 0)
+		return wc_err(errbuf, "check: no capture file given");
+	for (size_t i = 0; i < cmd->capture_count; i++) {
+		const struct capture_arg *c = &cmd->captures[i];
+		if (!c->path[0])
+			return wc_err(errbuf, "check: '%s=' names no capture file", c->role);
+		if (cmd->capture_count > 1 && !c->role[0])
+			return wc_err(errbuf, "check: with several captures, tag each with where it was taken "
+			                      "(client=c.pcap server=s.pcap): '%s' has no tag", c->path);
+		for (size_t j = 0; j < i; j++)
+			if (c->role[0] && strcmp(c->role, cmd->captures[j].role) == 0)
+				return wc_err(errbuf, "check: two captures tagged '%s'", c->role);
+	}
+	return 0;
+}
+
+static int parse(int argc, char **argv, struct check_cmd *cmd, char *errbuf)
+{
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'h':
+			cmd->help = true;
+			return 0;
+		case OPT_EXPECT:
+			if (cmd->expect)
+				return wc_err(errbuf, "check: one --expect at a time");
+			cmd->expect = optarg;
+			break;
+		case OPT_REPORT:
+			if (add_report(cmd, optarg, errbuf) != 0)
+				return -1;
+			break;
+		case OPT_SET:
+			if (add_set(cmd, optarg, errbuf) != 0)
+				return -1;
+			break;
+		case ':':
+			return wc_err(errbuf, "check: --%s needs a value", option_name(optopt));
+		default:
+			if (optopt && optopt < 256)
+				return wc_err(errbuf, "check: unknown option '-%c'", optopt);
+			return wc_err(errbuf, "check: unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	for (int i = optind; i < argc; i++)
+		add_capture(cmd, argv[i]);
+	if (!cmd->expect)
+		return wc_err(errbuf, "check: --expect SCENARIO.json is required");
+	if (check_tags(cmd, errbuf) != 0)
+		return -1;
+	if (cmd->report_count == 0) {
+		cmd->reports[0] = (struct report_req){.fmt = WC_REPORT_TEXT, .path = "-"};
+		cmd->report_count = 1;
+	}
+	return 0;
+}
+
+static bool color_wanted(FILE *out)
+{
+	const char *no_color = getenv("NO_COLOR");
+	return isatty(fileno(out)) && !(no_color && *no_color);
+}
+
+static int open_reports(struct check_cmd *cmd, FILE *out, char *errbuf)
+{
+	for (size_t i = 0; i < cmd->report_count; i++) {
+		struct report_req *r = &cmd->reports[i];
+		if (strcmp(r->path, "-") == 0) {
+			r->f = out;
+			continue;
+		}
+		r->f = fopen(r->path, "w");
+		if (!r->f)
+			return wc_err_errno(errbuf, errno, "check: cannot write the report %s", r->path);
+	}
+	return 0;
+}
+
+/* Writes every report; returns 0, or -1 with errbuf for the first that failed. */
+static int write_reports(struct check_cmd *cmd, FILE *out, const struct wc_outcome *o, char *errbuf)
+{
+	int rc = 0;
+	for (size_t i = 0; i < cmd->report_count; i++) {
+		struct report_req *r = &cmd->reports[i];
+		char why[WC_ERRBUF_SIZE];
+		bool color = r->f == out && color_wanted(out);
+		bool bad = wc_report_write(r->fmt, r->f, o, 1, color, why) != 0;
+		if (r->f != out) {
+			bad |= fclose(r->f) != 0;
+			r->f = NULL;
+		}
+		if (bad && rc == 0)
+			rc = wc_err(errbuf, "check: cannot write the report %s", r->path);
+	}
+	return rc;
+}
+
+static void close_reports(struct check_cmd *cmd, FILE *out)
+{
+	for (size_t i = 0; i < cmd->report_count; i++)
+		if (cmd->reports[i].f && cmd->reports[i].f != out) {
+			fclose(cmd->reports[i].f);
+			cmd->reports[i].f = NULL;
+		}
+}
+
+/* Everything after the arguments: scenario, captures, checks, reports. */
+static int judge(struct check_cmd *cmd, FILE *out, char *errbuf)
+{
+	int status = EXIT_USAGE;
+	struct wc_outcome outcome = {0};
+	struct wc_view *views = calloc(cmd->capture_count, sizeof *views);
+	size_t loaded = 0;
+	struct wc_scenario *s = views ? wc_scenario_load(cmd->expect, errbuf) : NULL;
+	if (!views)
+		wc_err(errbuf, "out of memory");
+	if (!s)
+		goto done;
+	for (; loaded < cmd->capture_count; loaded++)
+		if (wc_view_load(cmd->captures[loaded].path, cmd->captures[loaded].role, &views[loaded], errbuf) != 0)
+			goto done;
+	wc_placeholders_infer(&cmd->ph, views, loaded);
+	if (open_reports(cmd, out, errbuf) != 0)
+		goto done;
+	if (wc_verdict_run(s, views, loaded, &cmd->ph, &outcome, errbuf) != 0)
+		goto done;
+	if (write_reports(cmd, out, &outcome, errbuf) == 0)
+		status = wc_verdict_exit_status(outcome.verdict);
+done:
+	close_reports(cmd, out);
+	wc_outcome_free(&outcome);
+	for (size_t i = 0; i < loaded; i++)
+		wc_view_free(&views[i]);
+	free(views);
+	if (s)
+		wc_scenario_free(s);
+	return status;
+}
+
+int wc_cmd_check_main(int argc, char **argv, FILE *out, FILE *err)
+{
+	char errbuf[WC_ERRBUF_SIZE];
+	struct check_cmd cmd = {0};
+	size_t slots = argc > 0 ? (size_t)argc : 1;
+	cmd.reports = calloc(slots, sizeof *cmd.reports);
+	cmd.captures = calloc(slots, sizeof *cmd.captures);
+	wc_placeholders_init(&cmd.ph);
+	int status;
+	if (!cmd.reports || !cmd.captures) {
+		fputs("wirecheck: out of memory\n", err);
+		status = EXIT_USAGE;
+	} else if (parse(argc, argv, &cmd, errbuf) != 0) {
+		fprintf(err, "wirecheck: %s\nTry 'wirecheck check --help'.\n", errbuf);
+		status = EXIT_USAGE;
+	} else if (cmd.help) {
+		fputs(usage_text, out);
+		status = 0;
+	} else {
+		status = judge(&cmd, out, errbuf);
+		if (status == EXIT_USAGE)
+			fprintf(err, "wirecheck: %s\n", errbuf);
+	}
+	free(cmd.reports);
+	free(cmd.captures);
+	return status;
+}

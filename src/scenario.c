@@ -1,0 +1,316 @@
+/* scenario.c — loading a scenario file: JSON syntax, the field tables, then the rules that join keys. */
+#include "scenario.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SCENARIO_BYTES (1u << 20)
+
+/* ---- reading and parsing ---------------------------------------------------------- */
+
+static char *read_text(const char *path, size_t *len, char *errbuf)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		wc_err_errno(errbuf, errno, "cannot open %s", path);
+		return NULL;
+	}
+	char *text = malloc(MAX_SCENARIO_BYTES + 1);
+	if (!text) {
+		fclose(f);
+		wc_err(errbuf, "%s: out of memory", path);
+		return NULL;
+	}
+	size_t n = fread(text, 1, MAX_SCENARIO_BYTES + 1, f);
+	int failed = ferror(f) ? errno : 0;
+	fclose(f);
+	if (failed) {
+		free(text);
+		wc_err_errno(errbuf, failed, "cannot read %s", path);
+		return NULL;
+	}
+	if (n > MAX_SCENARIO_BYTES) {
+		free(text);
+		wc_err(errbuf, "%s: larger than 1 MiB: not a scenario", path);
+		return NULL;
+	}
+	text[n] = '\0';
+	*len = n;
+	return text;
+}
+
+/* Line and column (in characters: UTF-8 continuation bytes do not count), from 1. */
+static void line_column(const char *text, size_t offset, unsigned *line, unsigned *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < offset; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80) {
+			(*col)++;
+		}
+	}
+}
+
+static json_object *parse(const char *file, const char *text, size_t len, char *errbuf)
+{
+	const char *nul = memchr(text, '\0', len);
+	unsigned line, col;
+	if (nul) {
+		line_column(text, (size_t)(nul - text), &line, &col);
+		wc_err(errbuf, "%s: line %u, column %u: JSON syntax error: a NUL byte", file, line, col);
+		return NULL;
+	}
+	struct json_tokener *tok = json_tokener_new();
+	if (!tok) {
+		wc_err(errbuf, "%s: out of memory", file);
+		return NULL;
+	}
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	/* text[len] is a NUL: passing it ends a top-level number or literal, which json-c
+	 * would otherwise wait to see continue. */
+	json_object *root = json_tokener_parse_ex(tok, text, (int)len + 1);
+	enum json_tokener_error jerr = json_tokener_get_error(tok);
+	if (!root) {
+		/* Stopped at the final NUL, or waiting for more: the text ended inside a value. */
+		size_t at = json_tokener_get_parse_end(tok);
+		bool at_end = jerr == json_tokener_continue || at >= len;
+		line_column(text, at_end ? len : at, &line, &col);
+		wc_err(errbuf, "%s: line %u, column %u: JSON syntax error: %s", file, line, col,
+		       at_end ? "unexpected end of file" : json_tokener_error_desc(jerr));
+	}
+	json_tokener_free(tok);
+	return root;
+}
+
+/* ---- rules joining keys ------------------------------------------------------------- */
+
+static bool same_family(const char *a, const char *b)
+{
+	unsigned char buf[16];
+	return (inet_pton(AF_INET, a, buf) == 1) == (inet_pton(AF_INET, b, buf) == 1);
+}
+
+static int topology_rules(json_object *topo, bool veth, const char *file, char *errbuf)
+{
+	if (!veth && json_object_object_get_ex(topo, "offload", NULL))
+		return wc_schema_err(errbuf, file, "topology.offload",
+		                     "only a veth topology has offload settings");
+	json_object *addr = NULL;
+	json_object_object_get_ex(topo, "addresses", &addr);
+	const char *client = wc_schema_str(addr, "client", veth ? "10.0.0.1" : "127.0.0.1");
+	const char *server = wc_schema_str(addr, "server", veth ? "10.0.0.2" : "127.0.0.1");
+	if (!same_family(client, server))
+		return wc_schema_err(errbuf, file, "topology.addresses",
+		                     "the client (%s) and the server (%s) must both be IPv4 or both IPv6",
+		                     client, server);
+	if (veth && strcmp(client, server) == 0)
+		return wc_schema_err(errbuf, file, "topology.addresses",
+		                     "the two hosts of a veth topology need different addresses, both are %s",
+		                     client);
+	return 0;
+}
+
+static json_object *program_by_role(json_object *programs, const char *role, size_t *index)
+{
+	for (size_t i = 0, n = json_object_array_length(programs); i < n; i++) {
+		json_object *p = json_object_array_get_idx(programs, i);
+		if (strcmp(wc_schema_str(p, "role", ""), role) == 0) {
+			*index = i;
+			return p;
+		}
+	}
+	return NULL;
+}
+
+/* Each program waits for at most one other: following `after` from any program must end. */
+static int after_rules(json_object *programs, size_t i, const char *file, char *errbuf)
+{
+	json_object *p = json_object_array_get_idx(programs, i);
+	const char *after = wc_schema_str(p, "after", NULL);
+	char path[64];
+	snprintf(path, sizeof path, "programs[%zu].after", i);
+	if (!after)
+		return 0;
+	const char *role = wc_schema_str(p, "role", "");
+	if (strcmp(after, role) == 0)
+		return wc_schema_err(errbuf, file, path, "a program cannot wait for itself");
+	size_t j;
+	if (!program_by_role(programs, after, &j)) {
+		size_t n = json_object_array_length(programs);
+		const char **roles = calloc(n + 1, sizeof *roles);
+		const char *near = NULL;
+		if (roles) {
+			for (size_t k = 0; k < n; k++)
+				roles[k] = wc_schema_str(json_object_array_get_idx(programs, k), "role", "");
+			near = wc_schema_nearest(after, roles);
+		}
+		if (near)
+			wc_schema_err(errbuf, file, path, "no program has the role \"%s\"; did you mean \"%s\"?",
+			              after, near);
+		else
+			wc_schema_err(errbuf, file, path, "no program has the role \"%s\"", after);
+		free(roles);
+		return -1;
+	}
+	char chain[256];
+	size_t n = json_object_array_length(programs), used = 0;
+	used += (size_t)snprintf(chain, sizeof chain, "%s", role);
+	for (size_t steps = 0; after && steps <= n; steps++) {
+		json_object *next = program_by_role(programs, after, &j);
+		if (!next)
+			return 0;
+		if (used < sizeof chain)
+			used += (size_t)snprintf(chain + used, sizeof chain - used, " -> %s", after);
+		if (j == i)
+			return wc_schema_err(errbuf, file, path,
+			                     "the programs wait for each other in a circle: %s", chain);
+		after = wc_schema_str(next, "after", NULL);
+	}
+	/* A circle further on, which does not come back here: reported at its own members. */
+	return 0;
+}
+
+static int program_rules(json_object *programs, bool veth, const char *file, char *errbuf)
+{
+	char path[64];
+	for (size_t i = 0, n = json_object_array_length(programs); i < n; i++) {
+		json_object *p = json_object_array_get_idx(programs, i);
+		const char *role = wc_schema_str(p, "role", "");
+		size_t first;
+		program_by_role(programs, role, &first);
+		if (first != i) {
+			snprintf(path, sizeof path, "programs[%zu].role", i);
+			return wc_schema_err(errbuf, file, path, "\"%s\" is already the role of programs[%zu]",
+			                     role, first);
+		}
+		if (!veth && json_object_object_get_ex(p, "host", NULL)) {
+			snprintf(path, sizeof path, "programs[%zu].host", i);
+			return wc_schema_err(errbuf, file, path, "only a veth topology has hosts");
+		}
+	}
+	for (size_t i = 0, n = json_object_array_length(programs); i < n; i++)
+		if (after_rules(programs, i, file, errbuf))
+			return -1;
+	return 0;
+}
+
+static int fault_rules(json_object *faults, bool veth, const char *file, char *errbuf)
+{
+	char path[64];
+	size_t n = json_object_array_length(faults);
+	if (n > 0 && !veth)
+		return wc_schema_err(errbuf, file, "faults",
+		                     "faults act on the link between two hosts: they need a veth topology");
+	for (size_t i = 0; i < n; i++) {
+		json_object *f = json_object_array_get_idx(faults, i);
+		double at = wc_schema_num(f, "at", 0);
+		if (json_object_object_get_ex(f, "until", NULL) && wc_schema_num(f, "until", 0) <= at) {
+			char a[32], u[32];
+			snprintf(a, sizeof a, "%.15g", at);
+			snprintf(u, sizeof u, "%.15g", wc_schema_num(f, "until", 0));
+			snprintf(path, sizeof path, "faults[%zu].until", i);
+			return wc_schema_err(errbuf, file, path, "must be later than at (%s), got %s", a, u);
+		}
+		if (strcmp(wc_schema_str(f, "kind", ""), "netem") != 0)
+			continue;
+		bool delay = json_object_object_get_ex(f, "delay_ms", NULL);
+		bool loss = json_object_object_get_ex(f, "loss_pct", NULL);
+		bool reorder = json_object_object_get_ex(f, "reorder_pct", NULL);
+		if (!delay && !loss && !reorder) {
+			snprintf(path, sizeof path, "faults[%zu]", i);
+			return wc_schema_err(errbuf, file, path,
+			                     "a netem fault needs delay_ms, loss_pct or reorder_pct");
+		}
+		if (reorder && wc_schema_int(f, "delay_ms", 0) == 0) {
+			snprintf(path, sizeof path, "faults[%zu].reorder_pct", i);
+			return wc_schema_err(errbuf, file, path,
+			                     "netem reorders only delayed packets: give delay_ms too");
+		}
+	}
+	return 0;
+}
+
+static json_object *member(json_object *obj, const char *key)
+{
+	json_object *v = NULL;
+	json_object_object_get_ex(obj, key, &v);
+	return v;
+}
+
+/* ---- building the result ------------------------------------------------------------ */
+
+static int fill(struct wc_scenario *s, char *errbuf)
+{
+	json_object *expect = member(s->root, "expect");
+	size_t n = json_object_array_length(expect);
+	s->name = wc_schema_str(s->root, "name", "");
+	s->summary = wc_schema_str(s->root, "summary", "");
+	s->question = wc_schema_str(s->root, "question", "");
+	s->topology = member(s->root, "topology");
+	s->programs = member(s->root, "programs");
+	s->faults = member(s->root, "faults");
+	s->expect = calloc(n, sizeof *s->expect);
+	if (!s->expect)
+		return wc_err(errbuf, "%s: out of memory", s->file);
+	s->expect_count = n;
+	for (size_t i = 0; i < n; i++) {
+		struct wc_expect *e = &s->expect[i];
+		e->args = json_object_array_get_idx(expect, i);
+		e->def = wc_check_find(wc_schema_str(e->args, "check", ""));
+		snprintf(e->path, sizeof e->path, "expect[%zu]", i);
+		snprintf(e->label, sizeof e->label, "%s", wc_schema_str(e->args, "name", e->def->summary));
+		e->points = wc_schema_num(e->args, "points", 1);
+		snprintf(e->vantage, sizeof e->vantage, "%s", wc_schema_str(e->args, "vantage", ""));
+	}
+	return 0;
+}
+
+/* ---- public entry points ------------------------------------------------------------ */
+
+struct wc_scenario *wc_scenario_load(const char *path, char *errbuf)
+{
+	size_t len;
+	char *text = read_text(path, &len, errbuf);
+	if (!text)
+		return NULL;
+	json_object *root = parse(path, text, len, errbuf);
+	free(text);
+	if (!root)
+		return NULL;
+	struct wc_scenario *s = calloc(1, sizeof *s);
+	if (!s || !(s->file = strdup(path))) {
+		free(s);
+		json_object_put(root);
+		wc_err(errbuf, "%s: out of memory", path);
+		return NULL;
+	}
+	s->root = root;
+	if (wc_schema_validate(root, wc_scenario_fields, path, "", errbuf) != 0)
+		goto fail;
+	json_object *topo = member(root, "topology");
+	bool veth = strcmp(wc_schema_str(topo, "kind", "loopback"), "veth") == 0;
+	json_object *programs = member(root, "programs"), *faults = member(root, "faults");
+	if ((topo && topology_rules(topo, veth, path, errbuf)) ||
+	    (programs && program_rules(programs, veth, path, errbuf)) ||
+	    (faults && fault_rules(faults, veth, path, errbuf)) || fill(s, errbuf))
+		goto fail;
+	return s;
+fail:
+	wc_scenario_free(s);
+	return NULL;
+}
+
+void wc_scenario_free(struct wc_scenario *s)
+{
+	if (!s)
+		return;
+	json_object_put(s->root);
+	free(s->expect);
+	free(s->file);
+	free(s);
+}
