@@ -167,9 +167,15 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 		if (n == 0)
 			wc_tcp_verdict(r, WC_FAIL, "expected %s handshake(s)%s, saw none: no SYN%s was captured",
 			               wc_count_str(&want, cs, sizeof cs), sel.where, sel.has_port ? " to that port" : "");
-		else
-			wc_tcp_verdict(r, WC_FAIL, "expected %s handshake(s)%s, saw %zu (SYN in frame%s %s)",
-			               wc_count_str(&want, cs, sizeof cs), sel.where, n, n > 1 ? "s" : "", list);
+		else {
+			size_t complete = 0;
+			for (size_t i = 0; i < n; i++)
+				complete += sel.v->tcp[idx[i]].handshake_complete;
+			wc_tcp_verdict(r, WC_FAIL,
+			               "expected %s handshake(s)%s, saw %zu connection attempt%s (SYN in frame%s %s), %zu of them complete",
+			               wc_count_str(&want, cs, sizeof cs), sel.where, n, n > 1 ? "s" : "", n > 1 ? "s" : "",
+			               list, complete);
+		}
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++)

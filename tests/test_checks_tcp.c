@@ -97,7 +97,7 @@ static const struct tcase handshake[] = {
 	{"checks/tcp-refused.pcap", PORT, NULL, WC_FAIL,
 	 "the SYN in frame 1 was answered with RST,ACK in frame 2: nothing was listening on port 7007", {1, 2}, NULL},
 	{"checks/tcp-refused.pcap", "{\"port\": \"7007\", \"count\": 1}", NULL, WC_FAIL,
-	 "expected exactly 1 handshake(s) on port 7007, saw 3 (SYN in frames 1, 3, 5)", {1, 3, 5}, NULL},
+	 "expected exactly 1 handshake(s) on port 7007, saw 3 connection attempts (SYN in frames 1, 3, 5), 0 of them complete", {1, 3, 5}, NULL},
 	{"checks/tcp-backlog.pcap", "{\"port\": \"7007\", \"complete\": false, \"syn_retransmissions\": false}", NULL,
 	 WC_FAIL, "the client sent its SYN 7 times (frames 11, 13, 15, 17, 19, 21, 23): the first was not answered in time",
 	 {1, 2, 3, 6, 7, 8, 11, 13, 15, 17, 19, 21, 23}, NULL},
