@@ -1,6 +1,6 @@
 /* check_tcp_segments.c — what TCP did with the bytes: tcp.segments (application writes
  * against data segments: coalescing and splitting) and tcp.retransmissions (how many,
- * which direction, inside a time window). */
+ * which direction, inside a time window, and with two captures how many never arrived). */
 #include "checks_tcp.h"
 
 #include <stdio.h>
@@ -64,6 +64,13 @@ static const struct wc_field retx_args[] = {
 	{.key = "to", .type = WC_F_NUMBER, .min = 0, .max = WC_NO_LIMIT,
 	 .doc = "window end, seconds after the capture's first frame",
 	 .example = "10"},
+	{.key = "lost", .type = WC_F_COUNT, .min = 0, .max = WC_NO_LIMIT,
+	 .doc = "segments (data, SYN or FIN) this expectation's capture shows sent that the receiver's capture "
+	 "never shows arriving, inside the window: needs both captures",
+	 .example = "{\"min\": 1}"},
+	{.key = "receiver", .type = WC_F_STRING, .default_text = "\"server\"",
+	 .doc = "tag of the capture taken where the segments should arrive, for lost",
+	 .example = "\"server\""},
 	{.key = NULL},
 };
 
@@ -238,6 +245,52 @@ out:
 	free(idx);
 }
 
+/* With two captures: the segments sent that never arrived. Sets the verdict from both
+ * counts (said: the retransmission sentence). False when it cannot be judged (no
+ * receiver's capture): r is then INCONCLUSIVE with its reason and filter. */
+static bool judge_lost(const struct wc_check_ctx *ctx, const struct wc_tcp_sel *sel, const size_t *idx, size_t n,
+                       json_object *a, json_object *lv, double from, double to, bool retx_ok, const char *said,
+                       struct wc_result *r)
+{
+	const char *tag = wc_schema_str(a, "receiver", "server");
+	const struct wc_view *rv = wc_view_find(ctx->views, ctx->view_count, tag);
+	if (!rv || rv == sel->v) {
+		wc_tcp_verdict(r, WC_INCONCLUSIVE,
+		               "counting segments lost on the way needs the receiver's capture too, tagged \"%s\" "
+		               "(check %s=FILE); only the sender's capture was given", tag, tag);
+		wc_result_filter_frames(r);
+		return false;
+	}
+	const char *dir = wc_schema_str(a, "direction", "both");
+	struct wc_result gone = {0}; /* the lost segments' frames, apart from the retransmissions */
+	size_t lost = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct wc_tcp_conn *c = &sel->v->tcp[idx[i]];
+		for (int s = 0; s < 2; s++)
+			if (strcmp(dir, "both") == 0 || s == wc_tcp_dir_side(sel, c, dir))
+				lost += wc_tcp_lost_segments(sel->v, rv, c, s, from, to, &gone);
+	}
+	for (size_t i = 0; i < gone.frame_count; i++)
+		wc_tcp_evidence(r, gone.frames[i]);
+	struct wc_count want;
+	wc_count_get(lv, &want);
+	bool ok = wc_count_ok(&want, (int64_t)lost);
+	char cs[48], list[160] = "";
+	wc_tcp_frame_list(list, sizeof list, gone.frames, gone.frame_count, 10);
+	if (lost > gone.frame_count && strlen(list) + 4 < sizeof list)
+		strcat(list, ", …");
+	const char *side = sel->v->role[0] ? sel->v->role : "sender";
+	if (lost)
+		wc_tcp_verdict(r, retx_ok && ok ? WC_PASS : WC_FAIL,
+		               "%s; %zu segment%s sent (%s frames %s) never arrived (%s capture); expected %s lost",
+		               said, lost, lost > 1 ? "s" : "", side, list, tag, wc_count_str(&want, cs, sizeof cs));
+	else
+		wc_tcp_verdict(r, retx_ok && ok ? WC_PASS : WC_FAIL,
+		               "%s; every segment the %s capture shows sent arrived (%s capture); expected %s lost",
+		               said, side, tag, wc_count_str(&want, cs, sizeof cs));
+	return true;
+}
+
 static void run_retx(const struct wc_check_ctx *ctx, json_object *a, struct wc_result *r)
 {
 	struct wc_tcp_sel sel;
@@ -274,12 +327,26 @@ static void run_retx(const struct wc_check_ctx *ctx, json_object *a, struct wc_r
 	if (found > r->frame_count && strlen(list) + 4 < sizeof list)
 		strcat(list, ", …");
 	bool ok = wc_count_ok(&want, (int64_t)found);
+	char said[360];
 	if (found)
-		wc_tcp_verdict(r, ok ? WC_PASS : WC_FAIL, "%zu retransmission%s%s%s%s (frames %s); expected %s", found,
-		               found > 1 ? "s" : "", who, sel.where, span, list, wc_count_str(&want, cs, sizeof cs));
+		snprintf(said, sizeof said, "%zu retransmission%s%s%s%s (frames %s); expected %s", found,
+		         found > 1 ? "s" : "", who, sel.where, span, list, wc_count_str(&want, cs, sizeof cs));
 	else
-		wc_tcp_verdict(r, ok ? WC_PASS : WC_FAIL, "no retransmission%s%s%s; expected %s", who, sel.where, span,
-		               wc_count_str(&want, cs, sizeof cs));
+		snprintf(said, sizeof said, "no retransmission%s%s%s; expected %s", who, sel.where, span,
+		         wc_count_str(&want, cs, sizeof cs));
+	json_object *lv = NULL;
+	if (json_object_object_get_ex(a, "lost", &lv) &&
+	    !judge_lost(ctx, &sel, idx, n, a, lv, from, to, ok, said, r)) {
+		free(idx);
+		return;
+	}
+	if (!lv)
+		wc_tcp_verdict(r, ok ? WC_PASS : WC_FAIL, "%s", said);
+	if (lv) { /* lost segments are no retransmissions: cite the frames themselves */
+		wc_result_filter_frames(r);
+		free(idx);
+		return;
+	}
 	int at = snprintf(r->filter, sizeof r->filter, "tcp.analysis.retransmission");
 	if (sel.has_port && at > 0)
 		at += snprintf(r->filter + at, sizeof r->filter - (size_t)at, " && tcp.port == %u", (unsigned)sel.port);

@@ -70,6 +70,13 @@ void wc_tcp_evidence(struct wc_result *r, uint64_t frame);
 /* Append ", " separated frame numbers ("1, 3, 5", at most max then "…") to buf. */
 void wc_tcp_frame_list(char *buf, size_t len, const uint64_t *frames, size_t n, size_t max);
 
+/* Segments side s of c sent (in sender view sv) between from and to seconds (to < 0:
+ * no end) that the receiver's capture rv never shows, matched by connection (endpoints
+ * and ISN) and by relative sequence, length and SYN/FIN; each is added to r's evidence.
+ * Of several copies of one segment, the earliest are counted lost. */
+size_t wc_tcp_lost_segments(const struct wc_view *sv, const struct wc_view *rv, const struct wc_tcp_conn *c,
+                            int s, double from, double to, struct wc_result *r);
+
 /* The checks, in documentation order (checks_tcp.c lists them). */
 extern const struct wc_check_def wc_check_tcp_handshake, wc_check_tcp_teardown, wc_check_tcp_refused,
 	wc_check_tcp_reset, wc_check_tcp_stream, wc_check_tcp_segments, wc_check_tcp_retransmissions,

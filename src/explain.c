@@ -31,14 +31,13 @@ struct run {
 	const struct wc_explain_opts *opts;
 	const struct wc_xfmt *fmt;
 	struct wc_xctx x;
-	FILE *out;
+	/* Everything bound for the output is rendered here and reaches it in large blocks. */
+	struct wc_outbuf ob;
 	struct wc_xspool sp[WC_XS__COUNT]; /* sp[WC_XS_TCP]: only with --packets */
 	struct wc_xorder *tcp_order, *udp_order;
-	/* Items bound for a spool are rendered into one memory stream, rewound for each:
-	 * opening a stream per item cost more than rendering it. */
-	FILE *render;
-	char *render_buf;
-	size_t render_len;
+	/* Items bound for a spool are rendered into one memory buffer, emptied for each. */
+	struct wc_outbuf render;
+	struct wc_xaddr_cache addrs;
 	const char *path;
 	bool t0_set, begun, tcp_begun, packet_written, out_of_memory;
 	bool stream_tcp;      /* connections go straight to out (no --packets) */
@@ -61,7 +60,7 @@ static void see_time(struct run *r, int64_t ts_ns)
 static void begin_once(struct run *r)
 {
 	if (!r->begun)
-		r->fmt->begin(r->out, &r->x, r->path);
+		r->fmt->begin(&r->ob, &r->x, r->path);
 	r->begun = true;
 }
 
@@ -69,31 +68,28 @@ static void tcp_begin_once(struct run *r)
 {
 	begin_once(r);
 	if (!r->tcp_begun)
-		r->fmt->tcp_begin(r->out, &r->x);
+		r->fmt->tcp_begin(&r->ob, &r->x);
 	r->tcp_begun = true;
 }
 
-/* Rewinds the render stream; the hook the caller runs next writes one item into it. */
-static FILE *render_start(struct run *r)
+/* Empties the render buffer; the hook the caller runs next writes one item into it. */
+static struct wc_outbuf *render_start(struct run *r)
 {
-	if (fseek(r->render, 0, SEEK_SET) != 0)
-		r->out_of_memory = true;
-	return r->render;
+	r->render.len = 0;
+	return &r->render;
 }
 
-/* Appends the item just rendered to section s. A memory stream sets its buffer and
- * size on fflush, the size being the position, so what an earlier, longer item left
- * behind is not part of it. */
+/* Appends the item just rendered to section s. */
 static void spool_rendered(struct run *r, enum wc_xsection s)
 {
-	if (fflush(r->render) != 0 || ferror(r->render)) {
+	if (r->render.failed) {
 		r->out_of_memory = true;
 		return;
 	}
 	struct wc_xspool *sp = &r->sp[s];
 	const char *sep = sp->items ? r->fmt->item_sep[s] : r->fmt->item_lead[s];
 	wc_xspool_write(sp, sep, strlen(sep));
-	wc_xspool_write(sp, r->render_buf, r->render_len);
+	wc_xspool_write(sp, r->render.p, r->render.len);
 	sp->items++;
 }
 
@@ -105,8 +101,8 @@ static void tcp_sink(void *item, void *arg)
 		return;
 	if (r->stream_tcp) {
 		tcp_begin_once(r);
-		fputs(r->tcp_written ? r->fmt->item_sep[WC_XS_TCP] : r->fmt->item_lead[WC_XS_TCP], r->out);
-		r->fmt->tcp_conn(r->out, &r->x, c);
+		wc_outbuf_puts(&r->ob, r->tcp_written ? r->fmt->item_sep[WC_XS_TCP] : r->fmt->item_lead[WC_XS_TCP]);
+		r->fmt->tcp_conn(&r->ob, &r->x, c);
 	} else {
 		r->fmt->tcp_conn(render_start(r), &r->x, c);
 		spool_rendered(r, WC_XS_TCP);
@@ -197,7 +193,7 @@ static void on_packet(const struct wc_packet *pkt, const struct wc_pkt_note *not
 	if (r->opts->flow >= 0 && !(note && note->kind == WC_FLOW_TCP && note->flow_id == r->opts->flow))
 		return;
 	begin_once(r);
-	r->fmt->packet(r->out, &r->x, pkt, note, !r->packet_written);
+	r->fmt->packet(&r->ob, &r->x, pkt, note, !r->packet_written);
 	r->packet_written = true;
 }
 
@@ -207,9 +203,8 @@ static void close_run(struct run *r)
 		wc_xspool_free(&r->sp[i]);
 	wc_xorder_free(r->tcp_order);
 	wc_xorder_free(r->udp_order);
-	if (r->render)
-		fclose(r->render);
-	free(r->render_buf);
+	wc_outbuf_free(&r->render);
+	wc_outbuf_free(&r->ob);
 }
 
 static bool spools_failed(const struct run *r)
@@ -240,7 +235,7 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	r.fmt = opts->format == WC_EXPLAIN_JSON ? &wc_xfmt_json : &wc_xfmt_text;
 	r.x.opts = opts;
 	r.x.color = opts->color && opts->format == WC_EXPLAIN_TEXT;
-	r.out = out;
+	r.x.addrs = &r.addrs;
 	r.path = path;
 	r.stream_tcp = !opts->packets;
 	r.max_listed = opts->max_anomalies_listed ? opts->max_anomalies_listed : DEFAULT_ANOMALIES_LISTED;
@@ -248,9 +243,10 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 		wc_xspool_init(&r.sp[i], SPOOL_MEMORY);
 	r.tcp_order = wc_xorder_new(REORDER_CAP, sizeof(struct wc_tcp_conn), tcp_sink, &r);
 	r.udp_order = wc_xorder_new(REORDER_CAP, sizeof(struct held_udp), udp_sink, &r);
-	r.render = open_memstream(&r.render_buf, &r.render_len);
+	wc_outbuf_init(&r.render, NULL);
+	wc_outbuf_init(&r.ob, out);
 	struct wc_analysis *an = malloc(sizeof *an);
-	if (!r.tcp_order || !r.udp_order || !r.render || !an) {
+	if (!r.tcp_order || !r.udp_order || r.ob.failed || !an) {
 		free(an);
 		close_run(&r);
 		return wc_err(errbuf, "out of memory");
@@ -268,6 +264,7 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	ao.arg = &r;
 
 	if (wc_analyze_file(path, &ao, an, errbuf) != 0) {
+		wc_outbuf_flush(&r.ob); /* what a callback may have written, as stdio would */
 		free(an);
 		close_run(&r);
 		return open_failed(path, errbuf);
@@ -276,14 +273,15 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 	wc_xorder_flush(r.udp_order);
 
 	tcp_begin_once(&r);
-	int rc = r.stream_tcp ? 0 : wc_xspool_copy(out, &r.sp[WC_XS_TCP]);
-	r.fmt->tcp_end(out, &r.x, r.tcp_written);
+	int rc = r.stream_tcp ? 0 : wc_xspool_copy(&r.ob, &r.sp[WC_XS_TCP]);
+	r.fmt->tcp_end(&r.ob, &r.x, r.tcp_written);
 	struct wc_xcapture cap = {.path = path, .an = an, .anomalies_listed = r.sp[WC_XS_ANOMALY].items};
 	for (int i = 0; i < an->linktype_count && i < 8; i++)
 		cap.linktype_names[i] = wc_linktype_name(an->linktypes[i]);
-	if (r.fmt->end(out, &r.x, &cap, r.sp) != 0)
+	if (r.fmt->end(&r.ob, &r.x, &cap, r.sp) != 0)
 		rc = -1;
 	free(an);
+	bool write_failed = wc_outbuf_flush(&r.ob) != 0;
 	bool spill_failed = spools_failed(&r);
 	close_run(&r);
 	if (spill_failed)
@@ -292,7 +290,7 @@ int wc_explain(const char *path, const struct wc_explain_opts *opts, FILE *out, 
 		return wc_err(errbuf, "cannot read back a temporary file");
 	if (r.out_of_memory)
 		return wc_err(errbuf, "out of memory while rendering");
-	if (fflush(out) != 0 || ferror(out))
+	if (write_failed || fflush(out) != 0 || ferror(out))
 		return wc_err_errno(errbuf, errno, "cannot write the output");
 	return 0;
 }

@@ -46,10 +46,10 @@ void wc_xspool_write(struct wc_xspool *sp, const char *text, size_t len)
 		sp->failed = true;
 }
 
-int wc_xspool_copy(FILE *out, struct wc_xspool *sp)
+int wc_xspool_copy(struct wc_outbuf *out, struct wc_xspool *sp)
 {
 	if (sp->len)
-		fwrite(sp->mem, 1, sp->len, out);
+		wc_outbuf_put(out, sp->mem, sp->len);
 	if (sp->failed)
 		return -1;
 	if (!sp->spill)
@@ -59,7 +59,7 @@ int wc_xspool_copy(FILE *out, struct wc_xspool *sp)
 	char buf[65536];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof buf, sp->spill)) > 0)
-		fwrite(buf, 1, n, out);
+		wc_outbuf_put(out, buf, n);
 	return ferror(sp->spill) ? -1 : 0;
 }
 

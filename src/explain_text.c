@@ -21,43 +21,32 @@ static const char *paint(const struct wc_xctx *x, const char *code)
 
 static const char *const side_name[2] = {"client", "server"};
 
-/* A connection is a few hundred short pieces: fprintf's parsing of each format cost
- * more than the rest of rendering, so the hot paths put strings and numbers directly. */
-static void put_u64(FILE *out, uint64_t v)
-{
-	char buf[21], *p = buf + sizeof buf - 1;
-	*p = '\0';
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	fputs(p, out);
-}
+/* A connection is a few hundred short pieces: they are appended to the output buffer
+ * directly (LIT for literals, whose length the compiler knows); printf is kept for the
+ * lines most connections do not have. */
+#define LIT(out, lit) WC_OUTBUF_LIT(out, lit)
 
-/* "192.0.2.1:80", "[2001:db8::1]:80" */
-static char *endpoint(const struct wc_addr *a, uint16_t port, char *buf)
+/* "192.0.2.1:80", "[2001:db8::1]:80"; returns its length (no NUL). */
+static size_t endpoint(const struct wc_xctx *x, const struct wc_addr *a, uint16_t port, char *buf)
 {
 	size_t n = 0;
 	if (a->family == 6)
 		buf[n++] = '[';
-	wc_addr_str(a, buf + n);
-	n += strlen(buf + n);
+	n += wc_x_addr(x, a, buf + n);
 	if (a->family == 6)
 		buf[n++] = ']';
 	buf[n++] = ':';
-	char digits[5];
-	size_t nd = 0;
-	do {
-		digits[nd++] = (char)('0' + port % 10);
-		port /= 10;
-	} while (port);
-	while (nd)
-		buf[n++] = digits[--nd];
-	buf[n] = '\0';
+	return n + wc_u64_digits(port, buf + n);
+}
+
+/* endpoint() as a C string, for the printf paths. */
+static char *endpoint_str(const struct wc_xctx *x, const struct wc_addr *a, uint16_t port, char *buf)
+{
+	buf[endpoint(x, a, port, buf)] = '\0';
 	return buf;
 }
 
-static void rel_time(FILE *out, const struct wc_xctx *x, int64_t ts_ns)
+static void rel_time(struct wc_outbuf *out, const struct wc_xctx *x, int64_t ts_ns)
 {
 	wc_x_seconds(out, ts_ns - x->t0_ns);
 }
@@ -68,85 +57,102 @@ static const char *plural(uint64_t n, const char *one, const char *many)
 }
 
 /* "  frames 1–9 (9 frames), from 0.000000 s to 0.012000 s, duration 0.012000 s" */
-static void span(FILE *out, const struct wc_xctx *x, uint64_t first, uint64_t last, uint64_t count,
+static void span(struct wc_outbuf *out, const struct wc_xctx *x, uint64_t first, uint64_t last, uint64_t count,
                  const char *one, const char *many, int64_t first_ns, int64_t last_ns)
 {
 	if (first == last) {
-		fputs("  frame ", out);
-		put_u64(out, first);
-		fputs(", at ", out);
+		LIT(out, "  frame ");
+		wc_outbuf_u64(out, first);
+		LIT(out, ", at ");
 		rel_time(out, x, first_ns);
-		fputs(" s\n", out);
+		LIT(out, " s\n");
 		return;
 	}
-	fputs("  frames ", out);
-	put_u64(out, first);
-	fputs("–", out);
-	put_u64(out, last);
-	fputs(" (", out);
-	put_u64(out, count);
-	fputc(' ', out);
-	fputs(plural(count, one, many), out);
-	fputs("), from ", out);
+	LIT(out, "  frames ");
+	wc_outbuf_u64(out, first);
+	LIT(out, "–");
+	wc_outbuf_u64(out, last);
+	LIT(out, " (");
+	wc_outbuf_u64(out, count);
+	wc_outbuf_putc(out, ' ');
+	wc_outbuf_puts(out, plural(count, one, many));
+	LIT(out, "), from ");
 	rel_time(out, x, first_ns);
-	fputs(" s to ", out);
+	LIT(out, " s to ");
 	rel_time(out, x, last_ns);
-	fputs(" s, duration ", out);
+	LIT(out, " s, duration ");
 	wc_x_seconds(out, last_ns - first_ns);
-	fputs(" s\n", out);
+	LIT(out, " s\n");
 }
 
 /* ---- packets -------------------------------------------------------------- */
 
-static void packet_tcp(FILE *out, const struct wc_packet *p, const struct wc_pkt_note *n)
+static void packet_tcp(struct wc_outbuf *out, const struct wc_packet *p, const struct wc_pkt_note *n)
 {
 	const struct wc_tcp *t = &p->u.tcp;
 	char flags[9];
 	bool tracked = n && n->kind == WC_FLOW_TCP;
-	fprintf(out, " TCP [%s] seq %" PRIu32, wc_x_tcp_flags(t->flags, flags), tracked ? n->rel_seq : t->seq);
-	if (t->flags & WC_TH_ACK)
-		fprintf(out, " ack %" PRIu32, tracked ? n->rel_ack : t->ack);
-	fprintf(out, " win %u len %" PRIu32, t->window, t->payload_len);
-	if (t->has_mss)
-		fprintf(out, " mss %u", t->mss);
-	if (t->has_wscale)
-		fprintf(out, " wscale %u", t->wscale);
+	LIT(out, " TCP [");
+	wc_outbuf_puts(out, wc_x_tcp_flags(t->flags, flags));
+	LIT(out, "] seq ");
+	wc_outbuf_u64(out, tracked ? n->rel_seq : t->seq);
+	if (t->flags & WC_TH_ACK) {
+		LIT(out, " ack ");
+		wc_outbuf_u64(out, tracked ? n->rel_ack : t->ack);
+	}
+	LIT(out, " win ");
+	wc_outbuf_u64(out, t->window);
+	LIT(out, " len ");
+	wc_outbuf_u64(out, t->payload_len);
+	if (t->has_mss) {
+		LIT(out, " mss ");
+		wc_outbuf_u64(out, t->mss);
+	}
+	if (t->has_wscale) {
+		LIT(out, " wscale ");
+		wc_outbuf_u64(out, t->wscale);
+	}
 	if (t->sack_perm)
-		fputs(" sackOK", out);
+		LIT(out, " sackOK");
 	if (tracked) {
-		fprintf(out, " (conn #%" PRIu32 ")", n->flow_id);
+		LIT(out, " (conn #");
+		wc_outbuf_u64(out, n->flow_id);
+		wc_outbuf_putc(out, ')');
 		const char *sep = " ";
 		for (size_t i = 0; i < wc_x_note_name_count; i++)
 			if (n->tcp_notes & wc_x_note_names[i].bit) {
-				fprintf(out, "%s%s", sep, wc_x_note_names[i].words);
+				wc_outbuf_puts(out, sep);
+				wc_outbuf_puts(out, wc_x_note_names[i].words);
 				sep = ", ";
 			}
 	}
 }
 
-static void packet_icmp(FILE *out, const struct wc_packet *p, const struct wc_pkt_note *n)
+static void packet_icmp(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_packet *p,
+                        const struct wc_pkt_note *n)
 {
 	const struct wc_icmp *ic = &p->u.icmp;
 	const char *type = wc_x_icmp_type(ic->version, ic->type);
 	const char *code = wc_x_icmp_code(ic->version, ic->type, ic->code);
-	fprintf(out, " ICMP%s %s%s%s (type %u code %u)", ic->version == 6 ? "v6" : "",
+	wc_outbuf_printf(out, " ICMP%s %s%s%s (type %u code %u)", ic->version == 6 ? "v6" : "",
 	        *type ? type : "message", *code ? ", " : "", code, ic->type, ic->code);
 	if (ic->is_error && ic->quote.present && ic->quote.has_ports) {
 		char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
-		fprintf(out, " quoting %s %s → %s", ic->quote.ip.proto == 6 ? "TCP" : ic->quote.ip.proto == 17 ? "UDP" : "IP",
-		        endpoint(&ic->quote.ip.src, ic->quote.sport, a), endpoint(&ic->quote.ip.dst, ic->quote.dport, b));
+		wc_outbuf_printf(out, " quoting %s %s → %s", ic->quote.ip.proto == 6 ? "TCP" : ic->quote.ip.proto == 17 ? "UDP" : "IP",
+		        endpoint_str(x, &ic->quote.ip.src, ic->quote.sport, a),
+		        endpoint_str(x, &ic->quote.ip.dst, ic->quote.dport, b));
 	}
 	if (n && n->icmp_matched) {
-		fprintf(out, " answers %s #%" PRIu32, n->icmp_flow_kind == WC_FLOW_TCP ? "conn" : "UDP flow", n->icmp_flow_id);
+		wc_outbuf_printf(out, " answers %s #%" PRIu32, n->icmp_flow_kind == WC_FLOW_TCP ? "conn" : "UDP flow", n->icmp_flow_id);
 		if (n->icmp_quoted_frame)
-			fprintf(out, " frame %" PRIu64, n->icmp_quoted_frame);
+			wc_outbuf_printf(out, " frame %" PRIu64, n->icmp_quoted_frame);
 	}
 }
 
-static void packet_checksums(FILE *out, const struct wc_xctx *x, const struct wc_packet *p)
+static void packet_checksums(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_packet *p)
 {
 	if (p->net == WC_NET_IPV4 && p->ip.hdr_csum != WC_CSUM_OK && p->ip.hdr_csum != WC_CSUM_NONE)
-		fprintf(out, " %sip checksum %s%s", p->ip.hdr_csum == WC_CSUM_BAD ? RED(x) : "",
+		wc_outbuf_printf(out, " %sip checksum %s%s", p->ip.hdr_csum == WC_CSUM_BAD ? RED(x) : "",
 		        wc_csum_name(p->ip.hdr_csum), OFF(x));
 	enum wc_csum c = WC_CSUM_NONE;
 	if (p->l4 == WC_L4_TCP)
@@ -156,205 +162,250 @@ static void packet_checksums(FILE *out, const struct wc_xctx *x, const struct wc
 	else if (p->l4 == WC_L4_ICMP || p->l4 == WC_L4_ICMPV6)
 		c = p->u.icmp.csum;
 	if (c != WC_CSUM_OK && c != WC_CSUM_NONE)
-		fprintf(out, " %schecksum %s%s", c == WC_CSUM_BAD ? RED(x) : "", wc_csum_name(c), OFF(x));
+		wc_outbuf_printf(out, " %schecksum %s%s", c == WC_CSUM_BAD ? RED(x) : "", wc_csum_name(c), OFF(x));
 }
 
-static void text_packet(FILE *out, const struct wc_xctx *x, const struct wc_packet *p,
+static void text_packet(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_packet *p,
                         const struct wc_pkt_note *n, bool first)
 {
 	if (first)
-		fprintf(out, "\n%sPackets%s\n", BOLD(x), OFF(x));
-	fprintf(out, "%6" PRIu64 " ", p->frame->number);
+		wc_outbuf_printf(out, "\n%sPackets%s\n", BOLD(x), OFF(x));
+	char num[20];
+	size_t nd = wc_u64_digits(p->frame->number, num);
+	for (size_t pad = nd; pad < 6; pad++) /* "%6" */
+		wc_outbuf_putc(out, ' ');
+	wc_outbuf_put(out, num, nd);
+	wc_outbuf_putc(out, ' ');
 	rel_time(out, x, p->frame->ts_ns);
-	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN], ip[WC_ADDR_STRLEN], ip2[WC_ADDR_STRLEN];
+	char a[ENDPOINT_STRLEN];
 	if (p->net == WC_NET_IPV4 || p->net == WC_NET_IPV6) {
-		if (p->l4 == WC_L4_TCP || p->l4 == WC_L4_UDP) {
-			uint16_t sp = p->l4 == WC_L4_TCP ? p->u.tcp.sport : p->u.udp.sport;
-			uint16_t dp = p->l4 == WC_L4_TCP ? p->u.tcp.dport : p->u.udp.dport;
-			fprintf(out, " %s → %s", endpoint(&p->ip.src, sp, a), endpoint(&p->ip.dst, dp, b));
-		} else {
-			fprintf(out, " %s → %s", wc_addr_str(&p->ip.src, ip), wc_addr_str(&p->ip.dst, ip2));
-		}
+		bool ports = p->l4 == WC_L4_TCP || p->l4 == WC_L4_UDP;
+		uint16_t sp = p->l4 == WC_L4_TCP ? p->u.tcp.sport : p->u.udp.sport;
+		uint16_t dp = p->l4 == WC_L4_TCP ? p->u.tcp.dport : p->u.udp.dport;
+		wc_outbuf_putc(out, ' ');
+		wc_outbuf_put(out, a, ports ? endpoint(x, &p->ip.src, sp, a) : wc_x_addr(x, &p->ip.src, a));
+		LIT(out, " → ");
+		wc_outbuf_put(out, a, ports ? endpoint(x, &p->ip.dst, dp, a) : wc_x_addr(x, &p->ip.dst, a));
 	}
 	switch (p->l4) {
 	case WC_L4_TCP: packet_tcp(out, p, n); break;
 	case WC_L4_UDP:
-		fprintf(out, " UDP len %" PRIu32, p->u.udp.payload_len);
-		if (n && n->kind == WC_FLOW_UDP)
-			fprintf(out, " (flow #%" PRIu32 ")", n->flow_id);
+		LIT(out, " UDP len ");
+		wc_outbuf_u64(out, p->u.udp.payload_len);
+		if (n && n->kind == WC_FLOW_UDP) {
+			LIT(out, " (flow #");
+			wc_outbuf_u64(out, n->flow_id);
+			wc_outbuf_putc(out, ')');
+		}
 		break;
 	case WC_L4_ICMP:
-	case WC_L4_ICMPV6: packet_icmp(out, p, n); break;
-	case WC_L4_OTHER: fprintf(out, " IP protocol %u", p->ip.proto); break;
+	case WC_L4_ICMPV6: packet_icmp(out, x, p, n); break;
+	case WC_L4_OTHER: wc_outbuf_printf(out, " IP protocol %u", p->ip.proto); break;
 	case WC_L4_NONE:
 		if (p->ip.is_fragment)
-			fprintf(out, " IPv%u fragment, offset %" PRIu32 "%s", p->ip.version, p->ip.frag_offset,
+			wc_outbuf_printf(out, " IPv%u fragment, offset %" PRIu32 "%s", p->ip.version, p->ip.frag_offset,
 			        p->ip.more_fragments ? ", more follow" : ", last");
 		else if (p->net == WC_NET_OTHER)
-			fprintf(out, " ethertype 0x%04x", p->ethertype);
+			wc_outbuf_printf(out, " ethertype 0x%04x", p->ethertype);
 		else if (p->net == WC_NET_NONE)
-			fputs(" (no network layer decoded)", out);
+			LIT(out, " (no network layer decoded)");
 		break;
 	}
 	if (p->ip.reassembled)
-		fprintf(out, " (reassembled from %u fragments, the first in frame %" PRIu64 ")",
+		wc_outbuf_printf(out, " (reassembled from %u fragments, the first in frame %" PRIu64 ")",
 		        p->ip.frag_count, p->ip.frag_first_frame);
 	packet_checksums(out, x, p);
 	unsigned listed = p->anomaly_count < WC_PKT_MAX_ANOMALIES ? p->anomaly_count : WC_PKT_MAX_ANOMALIES;
 	for (unsigned i = 0; i < listed; i++)
-		fprintf(out, " %s[%s]%s", YELLOW(x), wc_anomaly_name(p->anomalies[i]), OFF(x));
-	fputc('\n', out);
+		wc_outbuf_printf(out, " %s[%s]%s", YELLOW(x), wc_anomaly_name(p->anomalies[i]), OFF(x));
+	wc_outbuf_putc(out, '\n');
 }
 
 /* ---- TCP connections ------------------------------------------------------ */
 
-static void tcp_options(FILE *out, const struct wc_tcp_side *s)
+static void tcp_options(struct wc_outbuf *out, const struct wc_tcp_side *s)
 {
 	if (!s->syn_seen) {
-		fputs("no SYN seen", out);
+		LIT(out, "no SYN seen");
 		return;
 	}
 	if (s->has_mss) {
-		fputs("MSS ", out);
-		put_u64(out, s->mss);
+		LIT(out, "MSS ");
+		wc_outbuf_u64(out, s->mss);
 	} else {
-		fputs("no MSS", out);
+		LIT(out, "no MSS");
 	}
 	if (s->wscale >= 0) {
-		fputs(", window scale ", out);
-		put_u64(out, (uint64_t)s->wscale);
+		LIT(out, ", window scale ");
+		wc_outbuf_u64(out, (uint64_t)s->wscale);
 	} else
-		fputs(", no window scaling", out);
-	fputs(s->sack_perm ? ", SACK permitted" : ", no SACK", out);
-	fputs(s->timestamps ? ", timestamps" : ", no timestamps", out);
+		LIT(out, ", no window scaling");
+	wc_outbuf_puts(out, s->sack_perm ? ", SACK permitted" : ", no SACK");
+	wc_outbuf_puts(out, s->timestamps ? ", timestamps" : ", no timestamps");
 }
 
-static void tcp_handshake(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
+static void tcp_handshake(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
 {
-	fprintf(out, "  handshake: %s%s%s", c->handshake_complete ? GREEN(x) : YELLOW(x),
-	        c->handshake_complete ? "complete" : "not complete", OFF(x));
+	LIT(out, "  handshake: ");
+	wc_outbuf_puts(out, c->handshake_complete ? GREEN(x) : YELLOW(x));
+	wc_outbuf_puts(out, c->handshake_complete ? "complete" : "not complete");
+	wc_outbuf_puts(out, OFF(x));
 	const char *sep = " — ";
 	static const char *const step[3] = {"SYN frame ", "SYN-ACK frame ", "ACK frame "};
 	const uint64_t frame[3] = {c->syn_frame, c->synack_frame, c->hs_ack_frame};
 	for (int i = 0; i < 3; i++) {
 		if (!frame[i])
 			continue;
-		fputs(sep, out);
-		fputs(step[i], out);
-		put_u64(out, frame[i]);
+		wc_outbuf_puts(out, sep);
+		wc_outbuf_puts(out, step[i]);
+		wc_outbuf_u64(out, frame[i]);
 		sep = ", ";
 	}
 	if (!c->syn_frame && !c->synack_frame)
-		fputs(" — the capture starts after the connection was opened", out);
-	fputc('\n', out);
+		LIT(out, " — the capture starts after the connection was opened");
+	wc_outbuf_putc(out, '\n');
 	if (c->syn_count > 1)
-		fprintf(out, "    the SYN was sent %" PRIu32 " times (%" PRIu32 " %s)\n", c->syn_count,
+		wc_outbuf_printf(out, "    the SYN was sent %" PRIu32 " times (%" PRIu32 " %s)\n", c->syn_count,
 		        c->syn_count - 1, plural(c->syn_count - 1, "retransmission", "retransmissions"));
 	if (c->synack_count > 1)
-		fprintf(out, "    the SYN-ACK was sent %" PRIu32 " times\n", c->synack_count);
+		wc_outbuf_printf(out, "    the SYN-ACK was sent %" PRIu32 " times\n", c->synack_count);
 	if (c->side[0].syn_seen || c->side[1].syn_seen) {
 		for (int i = 0; i < 2; i++) {
-			fputs(i ? "    server offered: " : "    client offered: ", out);
+			wc_outbuf_puts(out, i ? "    server offered: " : "    client offered: ");
 			tcp_options(out, &c->side[i]);
-			fputc('\n', out);
+			wc_outbuf_putc(out, '\n');
 		}
 	}
 	if (c->rtt_syn_synack_ns >= 0 || c->rtt_synack_ack_ns >= 0) {
-		fputs("    round trip:", out);
+		LIT(out, "    round trip:");
 		if (c->rtt_syn_synack_ns >= 0) {
-			fputs(" SYN → SYN-ACK ", out);
+			LIT(out, " SYN → SYN-ACK ");
 			wc_x_seconds(out, c->rtt_syn_synack_ns);
-			fputs(" s", out);
+			LIT(out, " s");
 		}
 		if (c->rtt_synack_ack_ns >= 0) {
-			fputs(c->rtt_syn_synack_ns >= 0 ? ", SYN-ACK → ACK " : " SYN-ACK → ACK ", out);
+			wc_outbuf_puts(out, c->rtt_syn_synack_ns >= 0 ? ", SYN-ACK → ACK " : " SYN-ACK → ACK ");
 			wc_x_seconds(out, c->rtt_synack_ack_ns);
-			fputs(" s", out);
+			LIT(out, " s");
 		}
-		fputc('\n', out);
+		wc_outbuf_putc(out, '\n');
 	}
 }
 
-static void tcp_bytes(FILE *out, const struct wc_tcp_conn *c)
+static void tcp_bytes(struct wc_outbuf *out, const struct wc_tcp_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct wc_tcp_side *s = &c->side[i];
 		uint64_t again = s->payload_bytes > s->stream_bytes ? s->payload_bytes - s->stream_bytes : 0;
-		fputs(i ? "  server → client: " : "  client → server: ", out);
-		put_u64(out, s->stream_bytes);
-		fputs(plural(s->stream_bytes, " byte of stream in ", " bytes of stream in "), out);
-		put_u64(out, s->segments);
-		fputs(plural(s->segments, " segment", " segments"), out);
-		if (again && (s->retransmissions || s->spurious_retransmissions))
-			fprintf(out, ", %" PRIu64 " more sent again (retransmitted)", again);
-		else if (again)
-			fprintf(out, ", %" PRIu64 " payload %s outside the stream", again, plural(again, "byte", "bytes"));
-		if (s->gaps_total)
-			fprintf(out, ", %" PRIu32 " %s in the stream the capture never showed", s->gaps_total,
-			        plural(s->gaps_total, "gap", "gaps"));
-		fputc('\n', out);
+		wc_outbuf_puts(out, i ? "  server → client: " : "  client → server: ");
+		wc_outbuf_u64(out, s->stream_bytes);
+		wc_outbuf_puts(out, plural(s->stream_bytes, " byte of stream in ", " bytes of stream in "));
+		wc_outbuf_u64(out, s->segments);
+		wc_outbuf_puts(out, plural(s->segments, " segment", " segments"));
+		if (again) {
+			LIT(out, ", ");
+			wc_outbuf_u64(out, again);
+			if (s->retransmissions || s->spurious_retransmissions)
+				LIT(out, " more sent again (retransmitted)");
+			else
+				wc_outbuf_puts(out, plural(again, " payload byte outside the stream",
+				                           " payload bytes outside the stream"));
+		}
+		if (s->gaps_total) {
+			LIT(out, ", ");
+			wc_outbuf_u64(out, s->gaps_total);
+			wc_outbuf_puts(out, plural(s->gaps_total, " gap in the stream the capture never showed",
+			                           " gaps in the stream the capture never showed"));
+		}
+		wc_outbuf_putc(out, '\n');
 	}
 }
 
-static void tcp_teardown(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
+static void tcp_teardown(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
 {
 	if (c->rst_side >= 0) {
-		fprintf(out, "  %sreset%s: the %s sent a RST in frame %" PRIu64 " — %s", RED(x), OFF(x),
-		        side_name[c->rst_side], c->rst_frame, RED(x));
 		char why[WC_X_RST_STRLEN];
-		fprintf(out, "%s%s\n", wc_x_rst_text(c->rst_context, c->side[1].port, why), OFF(x));
+		LIT(out, "  ");
+		wc_outbuf_puts(out, RED(x));
+		LIT(out, "reset");
+		wc_outbuf_puts(out, OFF(x));
+		LIT(out, ": the ");
+		wc_outbuf_puts(out, side_name[c->rst_side]);
+		LIT(out, " sent a RST in frame ");
+		wc_outbuf_u64(out, c->rst_frame);
+		LIT(out, " — ");
+		wc_outbuf_puts(out, RED(x));
+		wc_outbuf_puts(out, wc_x_rst_text(c->rst_context, c->side[1].port, why));
+		wc_outbuf_puts(out, OFF(x));
+		wc_outbuf_putc(out, '\n');
 	}
 	int first = c->first_closer;
 	if (first < 0 || !c->side[first].fin_frame) {
 		if (c->rst_side < 0)
-			fputs("  teardown: no FIN or RST seen: the connection was still open when the capture ended\n", out);
+			LIT(out, "  teardown: no FIN or RST seen: the connection was still open when the capture ended\n");
 		else if (c->side[0].fin_frame || c->side[1].fin_frame)
 			for (int i = 0; i < 2; i++)
 				if (c->side[i].fin_frame)
-					fprintf(out, "  the %s also sent a FIN in frame %" PRIu64 "\n", side_name[i],
+					wc_outbuf_printf(out, "  the %s also sent a FIN in frame %" PRIu64 "\n", side_name[i],
 					        c->side[i].fin_frame);
 		return;
 	}
 	const struct wc_tcp_side *a = &c->side[first], *b = &c->side[1 - first];
-	fprintf(out, "  teardown: the %s closed first (FIN in frame %" PRIu64, side_name[first], a->fin_frame);
-	if (a->fin_acked_frame)
-		fprintf(out, ", acknowledged in frame %" PRIu64, a->fin_acked_frame);
-	fputs(")", out);
-	if (c->half_close)
-		fprintf(out, "; half-close: the %s kept sending data after it", side_name[1 - first]);
-	if (b->fin_frame) {
-		fprintf(out, "; the %s's FIN in frame %" PRIu64, side_name[1 - first], b->fin_frame);
-		if (b->fin_acked_frame)
-			fprintf(out, ", acknowledged in frame %" PRIu64, b->fin_acked_frame);
-	} else {
-		fprintf(out, "; the %s never sent a FIN", side_name[1 - first]);
+	const char *other = side_name[1 - first];
+	LIT(out, "  teardown: the ");
+	wc_outbuf_puts(out, side_name[first]);
+	LIT(out, " closed first (FIN in frame ");
+	wc_outbuf_u64(out, a->fin_frame);
+	if (a->fin_acked_frame) {
+		LIT(out, ", acknowledged in frame ");
+		wc_outbuf_u64(out, a->fin_acked_frame);
 	}
-	fputs("\n", out);
-	if (c->time_wait_side == 2)
-		fputs("  both sides end in TIME_WAIT (simultaneous close)\n", out);
-	else if (c->time_wait_side >= 0)
-		fprintf(out, "  the %s ends in TIME_WAIT (it closed first and acknowledged the other FIN)\n",
-		        side_name[c->time_wait_side]);
-	else
-		fputs("  nobody is seen reaching TIME_WAIT\n", out);
+	wc_outbuf_putc(out, ')');
+	if (c->half_close) {
+		LIT(out, "; half-close: the ");
+		wc_outbuf_puts(out, other);
+		LIT(out, " kept sending data after it");
+	}
+	LIT(out, "; the ");
+	wc_outbuf_puts(out, other);
+	if (b->fin_frame) {
+		LIT(out, "'s FIN in frame ");
+		wc_outbuf_u64(out, b->fin_frame);
+		if (b->fin_acked_frame) {
+			LIT(out, ", acknowledged in frame ");
+			wc_outbuf_u64(out, b->fin_acked_frame);
+		}
+	} else {
+		LIT(out, " never sent a FIN");
+	}
+	wc_outbuf_putc(out, '\n');
+	if (c->time_wait_side == 2) {
+		LIT(out, "  both sides end in TIME_WAIT (simultaneous close)\n");
+	} else if (c->time_wait_side >= 0) {
+		LIT(out, "  the ");
+		wc_outbuf_puts(out, side_name[c->time_wait_side]);
+		LIT(out, " ends in TIME_WAIT (it closed first and acknowledged the other FIN)\n");
+	} else {
+		LIT(out, "  nobody is seen reaching TIME_WAIT\n");
+	}
 }
 
-static void tcp_states(FILE *out, const struct wc_tcp_conn *c)
+static void tcp_states(struct wc_outbuf *out, const struct wc_tcp_conn *c)
 {
 	for (int i = 0; i < 2; i++) {
 		const struct wc_tcp_side *s = &c->side[i];
-		fputs(i ? "  server states: " : "  client states: ", out);
+		wc_outbuf_puts(out, i ? "  server states: " : "  client states: ");
 		for (unsigned k = 0; k < s->step_count && k < WC_MAX_STEPS; k++) {
 			if (k)
-				fputs(" → ", out);
-			fputs(wc_tcp_state_name(s->steps[k].state), out);
+				LIT(out, " → ");
+			wc_outbuf_puts(out, wc_tcp_state_name(s->steps[k].state));
 			if (s->steps[k].frame) {
-				fputs(" (", out);
-				put_u64(out, s->steps[k].frame);
-				fputc(')', out);
+				LIT(out, " (");
+				wc_outbuf_u64(out, s->steps[k].frame);
+				wc_outbuf_putc(out, ')');
 			}
 		}
-		fputc('\n', out);
+		wc_outbuf_putc(out, '\n');
 	}
 }
 
@@ -387,7 +438,7 @@ static void side_counts(const struct wc_tcp_side *s, uint32_t v[SEGMENT_COUNTS])
 	v[9] = s->checksum_bad;
 }
 
-static void tcp_segments(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
+static void tcp_segments(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
 {
 	uint32_t v[2][SEGMENT_COUNTS];
 	side_counts(&c->side[0], v[0]);
@@ -397,29 +448,38 @@ static void tcp_segments(FILE *out, const struct wc_xctx *x, const struct wc_tcp
 		uint32_t v0 = v[0][k], v1 = v[1][k];
 		if (!v0 && !v1)
 			continue;
-		fprintf(out, "%s%s%" PRIu32 " %s%s (client %" PRIu32 ", server %" PRIu32 ")", any ? ", " : "  segments: ",
-		        YELLOW(x), v0 + v1, plural(v0 + v1, count_words[k][0], count_words[k][1]), OFF(x), v0, v1);
+		wc_outbuf_puts(out, any ? ", " : "  segments: ");
+		wc_outbuf_puts(out, YELLOW(x));
+		wc_outbuf_u64(out, (uint64_t)v0 + v1);
+		wc_outbuf_putc(out, ' ');
+		wc_outbuf_puts(out, plural(v0 + v1, count_words[k][0], count_words[k][1]));
+		wc_outbuf_puts(out, OFF(x));
+		LIT(out, " (client ");
+		wc_outbuf_u64(out, v0);
+		LIT(out, ", server ");
+		wc_outbuf_u64(out, v1);
+		wc_outbuf_putc(out, ')');
 		any = true;
 	}
 	if (any)
-		fputc('\n', out);
+		wc_outbuf_putc(out, '\n');
 	else
-		fputs("  segments: nothing unusual (no retransmissions, losses, duplicate ACKs or zero windows)\n", out);
+		LIT(out, "  segments: nothing unusual (no retransmissions, losses, duplicate ACKs or zero windows)\n");
 	uint32_t partial = c->side[0].checksum_partial + c->side[1].checksum_partial;
 	if (partial)
-		fprintf(out, "  checksums: %" PRIu32 " partial — transmit offload on the capturing host: the "
+		wc_outbuf_printf(out, "  checksums: %" PRIu32 " partial — transmit offload on the capturing host: the "
 		             "network card fills the checksum in after the capture saw the packet; not an error\n",
 		        partial);
 }
 
-static void tcp_zeek(FILE *out, const struct wc_tcp_conn *c)
+static void tcp_zeek(struct wc_outbuf *out, const struct wc_tcp_conn *c)
 {
-	fputs("  Zeek: conn_state ", out);
-	fputs(c->conn_state, out);
-	fputs(" (", out);
-	fputs(wc_x_conn_state_meaning(c->conn_state), out);
-	fputs("), history ", out);
-	fputs(c->history[0] ? c->history : "-", out);
+	LIT(out, "  Zeek: conn_state ");
+	wc_outbuf_puts(out, c->conn_state);
+	LIT(out, " (");
+	wc_outbuf_puts(out, wc_x_conn_state_meaning(c->conn_state));
+	LIT(out, "), history ");
+	wc_outbuf_puts(out, c->history[0] ? c->history : "-");
 	/* the legend names only the letters that occur, once each */
 	bool seen[128] = {false};
 	const char *sep = " — upper case client, lower case server: ";
@@ -429,38 +489,43 @@ static void tcp_zeek(FILE *out, const struct wc_tcp_conn *c)
 		if (!meaning || seen[up])
 			continue;
 		seen[up] = true;
-		fputs(sep, out);
-		fputc(up, out);
-		fputc(' ', out);
-		fputs(meaning, out);
+		wc_outbuf_puts(out, sep);
+		wc_outbuf_putc(out, up);
+		wc_outbuf_putc(out, ' ');
+		wc_outbuf_puts(out, meaning);
 		sep = ", ";
 	}
-	fputc('\n', out);
+	wc_outbuf_putc(out, '\n');
 }
 
-static void text_tcp_conn(FILE *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
+static void text_tcp_conn(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_tcp_conn *c)
 {
-	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
-	fputs(BOLD(x), out);
-	fputs("connection #", out);
-	put_u64(out, c->id);
-	fputs(OFF(x), out);
-	fputs(" client ", out);
-	fputs(endpoint(&c->side[0].addr, c->side[0].port, a), out);
-	fputs(" → server ", out);
-	fputs(endpoint(&c->side[1].addr, c->side[1].port, b), out);
+	char a[ENDPOINT_STRLEN];
+	wc_outbuf_puts(out, BOLD(x));
+	LIT(out, "connection #");
+	wc_outbuf_u64(out, c->id);
+	wc_outbuf_puts(out, OFF(x));
+	LIT(out, " client ");
+	wc_outbuf_put(out, a, endpoint(x, &c->side[0].addr, c->side[0].port, a));
+	LIT(out, " → server ");
+	wc_outbuf_put(out, a, endpoint(x, &c->side[1].addr, c->side[1].port, a));
 	if (!c->roles_from_syn)
-		fputs(" (roles guessed: no SYN seen; the first sender is called the client)", out);
-	fputc('\n', out);
+		LIT(out, " (roles guessed: no SYN seen; the first sender is called the client)");
+	wc_outbuf_putc(out, '\n');
 	span(out, x, c->first_frame, c->last_frame, c->frames, "frame", "frames", c->first_ts_ns, c->last_ts_ns);
 	tcp_handshake(out, x, c);
 	tcp_bytes(out, c);
 	tcp_teardown(out, x, c);
 	tcp_states(out, c);
 	tcp_segments(out, x, c);
-	if (c->icmp_errors)
-		fprintf(out, "  %" PRIu32 " ICMP %s quote this connection (the first in frame %" PRIu64 ")\n",
-		        c->icmp_errors, plural(c->icmp_errors, "error", "errors"), c->first_icmp_frame);
+	if (c->icmp_errors) {
+		LIT(out, "  ");
+		wc_outbuf_u64(out, c->icmp_errors);
+		wc_outbuf_puts(out, plural(c->icmp_errors, " ICMP error quote", " ICMP errors quote"));
+		LIT(out, " this connection (the first in frame ");
+		wc_outbuf_u64(out, c->first_icmp_frame);
+		LIT(out, ")\n");
+	}
 	tcp_zeek(out, c);
 }
 
@@ -468,168 +533,229 @@ static void text_tcp_conn(FILE *out, const struct wc_xctx *x, const struct wc_tc
 
 #define UDP_SIZES_LISTED 16
 
-static void text_udp_flow(FILE *out, const struct wc_xctx *x, const struct wc_udp_flow *f)
+static void text_udp_flow(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_udp_flow *f)
 {
-	char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
-	endpoint(&f->addr[0], f->port[0], a);
-	endpoint(&f->addr[1], f->port[1], b);
-	fprintf(out, "%sUDP flow #%" PRIu32 "%s %s ⇄ %s\n", BOLD(x), f->id, OFF(x), a, b);
-	fprintf(out, "  %s → %s: %" PRIu64 " %s, %" PRIu64 " bytes\n", a, b, f->datagrams[0],
-	        plural(f->datagrams[0], "datagram", "datagrams"), f->bytes[0]);
-	fprintf(out, "  %s → %s: %" PRIu64 " %s, %" PRIu64 " bytes\n", b, a, f->datagrams[1],
-	        plural(f->datagrams[1], "datagram", "datagrams"), f->bytes[1]);
-	fprintf(out, "  payload sizes %" PRIu32 " to %" PRIu32 " bytes", f->min_len, f->max_len);
-	if (!f->list_capped && f->list_count > 0 && f->list_count <= UDP_SIZES_LISTED) {
-		fputs(", in order:", out);
-		for (size_t i = 0; i < f->list_count; i++)
-			fprintf(out, " %s%" PRIu32, f->list[i].dir ? "←" : "→", f->list[i].len);
+	char ends[2][ENDPOINT_STRLEN];
+	size_t len[2];
+	for (int i = 0; i < 2; i++)
+		len[i] = endpoint(x, &f->addr[i], f->port[i], ends[i]);
+	wc_outbuf_puts(out, BOLD(x));
+	LIT(out, "UDP flow #");
+	wc_outbuf_u64(out, f->id);
+	wc_outbuf_puts(out, OFF(x));
+	wc_outbuf_putc(out, ' ');
+	wc_outbuf_put(out, ends[0], len[0]);
+	LIT(out, " ⇄ ");
+	wc_outbuf_put(out, ends[1], len[1]);
+	wc_outbuf_putc(out, '\n');
+	for (int i = 0; i < 2; i++) {
+		LIT(out, "  ");
+		wc_outbuf_put(out, ends[i], len[i]);
+		LIT(out, " → ");
+		wc_outbuf_put(out, ends[1 - i], len[1 - i]);
+		LIT(out, ": ");
+		wc_outbuf_u64(out, f->datagrams[i]);
+		wc_outbuf_puts(out, plural(f->datagrams[i], " datagram, ", " datagrams, "));
+		wc_outbuf_u64(out, f->bytes[i]);
+		LIT(out, " bytes\n");
 	}
-	fputc('\n', out);
+	LIT(out, "  payload sizes ");
+	wc_outbuf_u64(out, f->min_len);
+	LIT(out, " to ");
+	wc_outbuf_u64(out, f->max_len);
+	LIT(out, " bytes");
+	if (!f->list_capped && f->list_count > 0 && f->list_count <= UDP_SIZES_LISTED) {
+		LIT(out, ", in order:");
+		for (size_t i = 0; i < f->list_count; i++) {
+			wc_outbuf_puts(out, f->list[i].dir ? " ←" : " →");
+			wc_outbuf_u64(out, f->list[i].len);
+		}
+	}
+	wc_outbuf_putc(out, '\n');
 	span(out, x, f->first_frame, f->last_frame, f->datagrams[0] + f->datagrams[1], "datagram", "datagrams",
 	     f->first_ts_ns, f->last_ts_ns);
-	if (f->checksum_bad)
-		fprintf(out, "  %s%" PRIu32 " bad %s%s\n", RED(x), f->checksum_bad,
-		        plural(f->checksum_bad, "checksum", "checksums"), OFF(x));
-	if (f->checksum_zero)
-		fprintf(out, "  %" PRIu32 " %s with checksum 0: the sender disabled the checksum (allowed over IPv4)\n",
-		        f->checksum_zero, plural(f->checksum_zero, "datagram", "datagrams"));
-	if (f->checksum_partial)
-		fprintf(out, "  %" PRIu32 " partial %s — transmit offload on the capturing host, not an error\n",
-		        f->checksum_partial, plural(f->checksum_partial, "checksum", "checksums"));
-	if (f->icmp_errors)
-		fprintf(out, "  %s%" PRIu32 " ICMP %s answer this flow%s (the first in frame %" PRIu64 ")\n", YELLOW(x),
-		        f->icmp_errors, plural(f->icmp_errors, "error", "errors"), OFF(x), f->first_icmp_frame);
+	if (f->checksum_bad) {
+		LIT(out, "  ");
+		wc_outbuf_puts(out, RED(x));
+		wc_outbuf_u64(out, f->checksum_bad);
+		wc_outbuf_puts(out, plural(f->checksum_bad, " bad checksum", " bad checksums"));
+		wc_outbuf_puts(out, OFF(x));
+		wc_outbuf_putc(out, '\n');
+	}
+	if (f->checksum_zero) {
+		LIT(out, "  ");
+		wc_outbuf_u64(out, f->checksum_zero);
+		wc_outbuf_puts(out, plural(f->checksum_zero, " datagram", " datagrams"));
+		LIT(out, " with checksum 0: the sender disabled the checksum (allowed over IPv4)\n");
+	}
+	if (f->checksum_partial) {
+		LIT(out, "  ");
+		wc_outbuf_u64(out, f->checksum_partial);
+		wc_outbuf_puts(out, plural(f->checksum_partial, " partial checksum", " partial checksums"));
+		LIT(out, " — transmit offload on the capturing host, not an error\n");
+	}
+	if (f->icmp_errors) {
+		LIT(out, "  ");
+		wc_outbuf_puts(out, YELLOW(x));
+		wc_outbuf_u64(out, f->icmp_errors);
+		wc_outbuf_puts(out, plural(f->icmp_errors, " ICMP error answer this flow", " ICMP errors answer this flow"));
+		wc_outbuf_puts(out, OFF(x));
+		LIT(out, " (the first in frame ");
+		wc_outbuf_u64(out, f->first_icmp_frame);
+		LIT(out, ")\n");
+	}
 }
 
 /* ---- ICMP errors and anomalies -------------------------------------------- */
 
-static void text_icmp(FILE *out, const struct wc_xctx *x, const struct wc_icmp_event *e)
+static void text_icmp(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_icmp_event *e)
 {
-	char from[WC_ADDR_STRLEN], to[WC_ADDR_STRLEN];
+	char a[ENDPOINT_STRLEN];
 	const char *type = wc_x_icmp_type(e->version, e->type);
 	const char *code = wc_x_icmp_code(e->version, e->type, e->code);
-	fprintf(out, "frame %" PRIu64 ": %sICMP%s %s%s%s%s (type %u code %u) from %s to %s", e->frame, YELLOW(x),
-	        e->version == 6 ? "v6" : "", *type ? type : "error", *code ? ", " : "", code, OFF(x), e->type, e->code,
-	        wc_addr_str(&e->from, from), wc_addr_str(&e->to, to));
+	LIT(out, "frame ");
+	wc_outbuf_u64(out, e->frame);
+	LIT(out, ": ");
+	wc_outbuf_puts(out, YELLOW(x));
+	wc_outbuf_puts(out, e->version == 6 ? "ICMPv6 " : "ICMP ");
+	wc_outbuf_puts(out, *type ? type : "error");
+	if (*code) {
+		LIT(out, ", ");
+		wc_outbuf_puts(out, code);
+	}
+	wc_outbuf_puts(out, OFF(x));
+	LIT(out, " (type ");
+	wc_outbuf_u64(out, e->type);
+	LIT(out, " code ");
+	wc_outbuf_u64(out, e->code);
+	LIT(out, ") from ");
+	wc_outbuf_put(out, a, wc_x_addr(x, &e->from, a));
+	LIT(out, " to ");
+	wc_outbuf_put(out, a, wc_x_addr(x, &e->to, a));
 	if (e->quote.present && e->quote.has_ports) {
-		char a[ENDPOINT_STRLEN], b[ENDPOINT_STRLEN];
-		fprintf(out, "\n  it quotes %s %s → %s", e->quote.ip.proto == 6 ? "TCP" : e->quote.ip.proto == 17 ? "UDP" : "IP",
-		        endpoint(&e->quote.ip.src, e->quote.sport, a), endpoint(&e->quote.ip.dst, e->quote.dport, b));
+		LIT(out, "\n  it quotes ");
+		wc_outbuf_puts(out, e->quote.ip.proto == 6 ? "TCP " : e->quote.ip.proto == 17 ? "UDP " : "IP ");
+		wc_outbuf_put(out, a, endpoint(x, &e->quote.ip.src, e->quote.sport, a));
+		LIT(out, " → ");
+		wc_outbuf_put(out, a, endpoint(x, &e->quote.ip.dst, e->quote.dport, a));
 	}
 	if (e->flow_kind == WC_FLOW_UDP)
-		fputs(e->quoted_frame ? "\n  it answers the UDP datagram in frame " : "\n  it answers UDP flow #", out);
+		wc_outbuf_puts(out, e->quoted_frame ? "\n  it answers the UDP datagram in frame " : "\n  it answers UDP flow #");
 	else if (e->flow_kind == WC_FLOW_TCP)
-		fputs(e->quoted_frame ? "\n  it answers the TCP segment in frame " : "\n  it answers connection #", out);
-	if (e->flow_kind != WC_FLOW_NONE && e->quoted_frame)
-		fprintf(out, "%" PRIu64 " (%s #%" PRIu32 ")\n", e->quoted_frame,
-		        e->flow_kind == WC_FLOW_UDP ? "flow" : "connection", e->flow_id);
-	else if (e->flow_kind != WC_FLOW_NONE)
-		fprintf(out, "%" PRIu32 "\n", e->flow_id);
-	else
-		fputs("\n  it answers nothing in the capture: the packet it quotes was not captured\n", out);
+		wc_outbuf_puts(out, e->quoted_frame ? "\n  it answers the TCP segment in frame " : "\n  it answers connection #");
+	if (e->flow_kind != WC_FLOW_NONE && e->quoted_frame) {
+		wc_outbuf_u64(out, e->quoted_frame);
+		wc_outbuf_puts(out, e->flow_kind == WC_FLOW_UDP ? " (flow #" : " (connection #");
+		wc_outbuf_u64(out, e->flow_id);
+		LIT(out, ")\n");
+	} else if (e->flow_kind != WC_FLOW_NONE) {
+		wc_outbuf_u64(out, e->flow_id);
+		wc_outbuf_putc(out, '\n');
+	} else
+		LIT(out, "\n  it answers nothing in the capture: the packet it quotes was not captured\n");
 }
 
-static void text_anomaly(FILE *out, const struct wc_xctx *x, uint64_t frame, enum wc_anomaly a, const char *detail)
+static void text_anomaly(struct wc_outbuf *out, const struct wc_xctx *x, uint64_t frame, enum wc_anomaly a, const char *detail)
 {
 	if (frame)
-		fprintf(out, "frame %" PRIu64 ": ", frame);
-	fprintf(out, "%s%s%s (%s) — %s", YELLOW(x), wc_anomaly_name(a), OFF(x), wc_anomaly_kind_name(wc_anomaly_kind(a)),
+		wc_outbuf_printf(out, "frame %" PRIu64 ": ", frame);
+	wc_outbuf_printf(out, "%s%s%s (%s) — %s", YELLOW(x), wc_anomaly_name(a), OFF(x), wc_anomaly_kind_name(wc_anomaly_kind(a)),
 	        wc_anomaly_description(a));
 	if (detail && *detail)
-		fprintf(out, ": %s", detail);
-	fputc('\n', out);
+		wc_outbuf_printf(out, ": %s", detail);
+	wc_outbuf_putc(out, '\n');
 }
 
 /* ---- header, sections, summary -------------------------------------------- */
 
-static void text_begin(FILE *out, const struct wc_xctx *x, const char *path)
+static void text_begin(struct wc_outbuf *out, const struct wc_xctx *x, const char *path)
 {
-	fprintf(out, "%swirecheck explain%s %s\n", BOLD(x), OFF(x), path);
+	wc_outbuf_printf(out, "%swirecheck explain%s %s\n", BOLD(x), OFF(x), path);
 }
 
-static void absolute_time(FILE *out, int64_t ns)
+static void absolute_time(struct wc_outbuf *out, int64_t ns)
 {
 	time_t secs = (time_t)(ns / 1000000000);
 	struct tm tm;
 	char buf[64];
 	if (ns >= 0 && gmtime_r(&secs, &tm) && strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm))
-		fprintf(out, "%s.%06" PRId64 " UTC", buf, ns % 1000000000 / 1000);
+		wc_outbuf_printf(out, "%s.%06" PRId64 " UTC", buf, ns % 1000000000 / 1000);
 	else
 		wc_x_seconds(out, ns);
 }
 
-static void container_break(FILE *out, const struct wc_xctx *x, const struct wc_analysis *an)
+static void container_break(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_analysis *an)
 {
 	uint64_t at = an->stats.frames + 1;
-	fprintf(out, "  %s", RED(x));
+	wc_outbuf_printf(out, "  %s", RED(x));
 	if (an->container_anomaly == WC_ANOM_PCAPNG_TRUNCATED_BLOCK)
-		fprintf(out, "the file ends in the middle of frame %" PRIu64, at);
+		wc_outbuf_printf(out, "the file ends in the middle of frame %" PRIu64, at);
 	else
-		fprintf(out, "reading stopped at frame %" PRIu64, at);
-	fprintf(out, ": %s%s (%s)", wc_anomaly_description(an->container_anomaly), OFF(x),
+		wc_outbuf_printf(out, "reading stopped at frame %" PRIu64, at);
+	wc_outbuf_printf(out, ": %s%s (%s)", wc_anomaly_description(an->container_anomaly), OFF(x),
 	        wc_anomaly_name(an->container_anomaly));
 	if (an->container_detail[0])
-		fprintf(out, ": %s", an->container_detail);
+		wc_outbuf_printf(out, ": %s", an->container_detail);
 	if (an->stats.frames)
-		fputs("; the frames before it are explained above\n", out);
+		LIT(out, "; the frames before it are explained above\n");
 	else
-		fputs("; no frame could be read\n", out);
+		LIT(out, "; no frame could be read\n");
 }
 
-static void text_capture(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap)
+static void text_capture(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_xcapture *cap)
 {
 	const struct wc_analysis *an = cap->an;
 	const struct wc_stats *s = &an->stats;
-	fprintf(out, "\n%sCapture%s\n  file %s\n  format %s, ", BOLD(x), OFF(x), cap->path, an->format);
-	fputs(an->linktype_count == 1 ? "link type " : "link types ", out);
+	wc_outbuf_printf(out, "\n%sCapture%s\n  file %s\n  format %s, ", BOLD(x), OFF(x), cap->path, an->format);
+	wc_outbuf_puts(out, an->linktype_count == 1 ? "link type " : "link types ");
 	for (int i = 0; i < an->linktype_count && i < 8; i++)
-		fprintf(out, "%s%s (%d)", i ? ", " : "", cap->linktype_names[i] ? cap->linktype_names[i] : "?",
+		wc_outbuf_printf(out, "%s%s (%d)", i ? ", " : "", cap->linktype_names[i] ? cap->linktype_names[i] : "?",
 		        an->linktypes[i]);
 	if (an->linktype_count == 0)
-		fputs("none", out);
-	fprintf(out, ", snapshot length %" PRIu32 "\n", an->snaplen);
-	fprintf(out, "  %" PRIu64 " %s, %" PRIu64 " bytes captured of %" PRIu64 " on the wire", s->frames,
+		LIT(out, "none");
+	wc_outbuf_printf(out, ", snapshot length %" PRIu32 "\n", an->snaplen);
+	wc_outbuf_printf(out, "  %" PRIu64 " %s, %" PRIu64 " bytes captured of %" PRIu64 " on the wire", s->frames,
 	        plural(s->frames, "frame", "frames"), s->bytes_captured, s->bytes_wire);
 	if (s->frames) {
-		fputs("\n  from ", out);
+		LIT(out, "\n  from ");
 		absolute_time(out, s->first_ts_ns);
-		fputs(" for ", out);
+		LIT(out, " for ");
 		wc_x_seconds(out, s->last_ts_ns - s->first_ts_ns);
-		fputs(" s", out);
+		LIT(out, " s");
 	}
-	fputc('\n', out);
+	wc_outbuf_putc(out, '\n');
 	if (s->truncated_frames)
-		fprintf(out, "  %" PRIu64 " %s cut short by the snapshot length\n", s->truncated_frames,
+		wc_outbuf_printf(out, "  %" PRIu64 " %s cut short by the snapshot length\n", s->truncated_frames,
 		        plural(s->truncated_frames, "frame was", "frames were"));
 	if (s->malformed_frames)
-		fprintf(out, "  %s%" PRIu64 " malformed %s%s (a length or offset field lies)\n", RED(x), s->malformed_frames,
+		wc_outbuf_printf(out, "  %s%" PRIu64 " malformed %s%s (a length or offset field lies)\n", RED(x), s->malformed_frames,
 		        plural(s->malformed_frames, "frame", "frames"), OFF(x));
 	if (an->container_broken)
 		container_break(out, x, an);
 }
 
-static void text_tcp_begin(FILE *out, const struct wc_xctx *x)
+static void text_tcp_begin(struct wc_outbuf *out, const struct wc_xctx *x)
 {
 	/* no count in the title: the connections are written before they are all known */
-	fprintf(out, "\n%sTCP connections%s\n", BOLD(x), OFF(x));
+	wc_outbuf_printf(out, "\n%sTCP connections%s\n", BOLD(x), OFF(x));
 }
 
-static void text_tcp_end(FILE *out, const struct wc_xctx *x, uint64_t items)
+static void text_tcp_end(struct wc_outbuf *out, const struct wc_xctx *x, uint64_t items)
 {
 	(void)x;
 	if (!items)
-		fputs("none\n", out);
+		LIT(out, "none\n");
 }
 
-static int section(FILE *out, const struct wc_xctx *x, const char *title, struct wc_xspool *sp)
+static int section(struct wc_outbuf *out, const struct wc_xctx *x, const char *title, struct wc_xspool *sp)
 {
-	fprintf(out, "\n%s%s (%" PRIu64 ")%s\n", BOLD(x), title, sp->items, OFF(x));
+	wc_outbuf_printf(out, "\n%s%s (%" PRIu64 ")%s\n", BOLD(x), title, sp->items, OFF(x));
 	return wc_xspool_copy(out, sp);
 }
 
-static void summary_checksums(FILE *out, const struct wc_stats *s)
+static void summary_checksums(struct wc_outbuf *out, const struct wc_stats *s)
 {
-	fputs("  checksums:", out);
+	LIT(out, "  checksums:");
 	const char *layer_sep = " ";
 	for (int l = 0; l < WC_CK__COUNT; l++) {
 		const char *sep = "";
@@ -637,56 +763,56 @@ static void summary_checksums(FILE *out, const struct wc_stats *s)
 			if (!s->csum[l][o])
 				continue;
 			if (!*sep)
-				fprintf(out, "%s%s", layer_sep, wc_csum_layer_name((enum wc_csum_layer)l));
-			fprintf(out, "%s %" PRIu64 " %s", sep, s->csum[l][o], wc_csum_name((enum wc_csum)o));
+				wc_outbuf_printf(out, "%s%s", layer_sep, wc_csum_layer_name((enum wc_csum_layer)l));
+			wc_outbuf_printf(out, "%s %" PRIu64 " %s", sep, s->csum[l][o], wc_csum_name((enum wc_csum)o));
 			sep = ",";
 			layer_sep = "; ";
 		}
 	}
-	fputs(*layer_sep == ';' ? "\n" : " none verified\n", out);
+	wc_outbuf_puts(out, *layer_sep == ';' ? "\n" : " none verified\n");
 	if (s->csum[WC_CK_TCP][WC_CSUM_PARTIAL] || s->csum[WC_CK_UDP][WC_CSUM_PARTIAL])
-		fputs("    partial = transmit offload on the capturing host (the card computes the checksum "
-		      "after the capture), not an error\n", out);
+		wc_outbuf_puts(out, "    partial = transmit offload on the capturing host (the card computes the checksum "
+		      "after the capture), not an error\n");
 	if (s->csum[WC_CK_UDP][WC_CSUM_ZERO])
-		fputs("    zero = UDP checksum disabled by the sender (allowed over IPv4)\n", out);
+		LIT(out, "    zero = UDP checksum disabled by the sender (allowed over IPv4)\n");
 }
 
-static void text_summary(FILE *out, const struct wc_xctx *x, const struct wc_analysis *an)
+static void text_summary(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_analysis *an)
 {
 	const struct wc_stats *s = &an->stats;
 	const struct wc_flow_totals *t = &an->flows;
-	fprintf(out, "\n%sSummary%s\n", BOLD(x), OFF(x));
-	fprintf(out, "  packets: %" PRIu64 " — IPv4 %" PRIu64 ", IPv6 %" PRIu64 ", not IP %" PRIu64 "; TCP %" PRIu64
+	wc_outbuf_printf(out, "\n%sSummary%s\n", BOLD(x), OFF(x));
+	wc_outbuf_printf(out, "  packets: %" PRIu64 " — IPv4 %" PRIu64 ", IPv6 %" PRIu64 ", not IP %" PRIu64 "; TCP %" PRIu64
 	             ", UDP %" PRIu64 ", ICMP %" PRIu64 ", ICMPv6 %" PRIu64 ", other %" PRIu64 "\n",
 	        s->frames, s->ipv4, s->ipv6, s->non_ip, s->tcp, s->udp, s->icmp4, s->icmp6, s->other_l4);
 	if (s->fragments)
-		fprintf(out, "  IP fragments: %" PRIu64 " frames, %" PRIu64 " datagrams reassembled\n", s->fragments,
+		wc_outbuf_printf(out, "  IP fragments: %" PRIu64 " frames, %" PRIu64 " datagrams reassembled\n", s->fragments,
 		        s->reassembled);
-	fprintf(out, "  TCP: %" PRIu64 " SYN, %" PRIu64 " SYN-ACK, %" PRIu64 " RST, %" PRIu64 " FIN; %" PRIu64
+	wc_outbuf_printf(out, "  TCP: %" PRIu64 " SYN, %" PRIu64 " SYN-ACK, %" PRIu64 " RST, %" PRIu64 " FIN; %" PRIu64
 	             " %s, %" PRIu64 " complete %s, %" PRIu64 " closed with FIN both ways, %" PRIu64 " with RST\n",
 	        s->tcp_syn_only, s->tcp_syn_ack, s->tcp_rst, s->tcp_fin, t->tcp_connections,
 	        plural(t->tcp_connections, "connection", "connections"), t->handshakes_complete,
 	        plural(t->handshakes_complete, "handshake", "handshakes"), t->fin_both_dirs, t->with_rst);
-	fprintf(out, "  UDP: %" PRIu64 " %s in %" PRIu64 " %s\n", s->udp, plural(s->udp, "datagram", "datagrams"),
+	wc_outbuf_printf(out, "  UDP: %" PRIu64 " %s in %" PRIu64 " %s\n", s->udp, plural(s->udp, "datagram", "datagrams"),
 	        t->udp_flows, plural(t->udp_flows, "flow", "flows"));
-	fprintf(out, "  ICMP: %" PRIu64 " %s (%" PRIu64 " matched to a flow); port unreachable: %" PRIu64
+	wc_outbuf_printf(out, "  ICMP: %" PRIu64 " %s (%" PRIu64 " matched to a flow); port unreachable: %" PRIu64
 	             " ICMPv4, %" PRIu64 " ICMPv6\n",
 	        t->icmp_errors, plural(t->icmp_errors, "error", "errors"), t->icmp_errors_matched,
 	        s->icmp4_port_unreach, s->icmp6_port_unreach);
 	summary_checksums(out, s);
-	fputs("  anomalies:", out);
+	LIT(out, "  anomalies:");
 	bool any = false;
 	for (int a = 0; a < WC_ANOM__COUNT; a++) {
 		if (!s->anomalies[a])
 			continue;
-		fprintf(out, "%s %s%s%s %" PRIu64, any ? "," : "", YELLOW(x), wc_anomaly_name((enum wc_anomaly)a), OFF(x),
+		wc_outbuf_printf(out, "%s %s%s%s %" PRIu64, any ? "," : "", YELLOW(x), wc_anomaly_name((enum wc_anomaly)a), OFF(x),
 		        s->anomalies[a]);
 		any = true;
 	}
-	fputs(any ? "\n" : " none\n", out);
+	wc_outbuf_puts(out, any ? "\n" : " none\n");
 }
 
-static int text_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
+static int text_end(struct wc_outbuf *out, const struct wc_xctx *x, const struct wc_xcapture *cap,
                     struct wc_xspool sp[WC_XS__COUNT])
 {
 	int rc = 0;
@@ -697,11 +823,11 @@ static int text_end(FILE *out, const struct wc_xctx *x, const struct wc_xcapture
 	uint64_t total = 0;
 	for (int a = 0; a < WC_ANOM__COUNT; a++)
 		total += cap->an->stats.anomalies[a];
-	fprintf(out, "\n%sAnomalies (%" PRIu64 ")%s\n", BOLD(x), total, OFF(x));
+	wc_outbuf_printf(out, "\n%sAnomalies (%" PRIu64 ")%s\n", BOLD(x), total, OFF(x));
 	if (wc_xspool_copy(out, &sp[WC_XS_ANOMALY]) != 0)
 		rc = -1;
 	if (total > cap->anomalies_listed)
-		fprintf(out, "(%" PRIu64 " more not listed; all are counted in the summary)\n", total - cap->anomalies_listed);
+		wc_outbuf_printf(out, "(%" PRIu64 " more not listed; all are counted in the summary)\n", total - cap->anomalies_listed);
 	text_capture(out, x, cap);
 	text_summary(out, x, cap->an);
 	return rc;

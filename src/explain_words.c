@@ -160,33 +160,43 @@ char *wc_x_tcp_flags(uint8_t flags, char *buf)
 	return buf;
 }
 
-/* By hand: it runs several times per item, and snprintf was a visible share of rendering. */
-char *wc_x_seconds_str(int64_t ns, char *buf)
+void wc_x_seconds(struct wc_outbuf *out, int64_t ns)
 {
-	/* a negative remainder would print "-0.-5": split on the magnitude */
+	/* on the magnitude: a negative remainder would print "-0.-5" */
 	uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
-	uint64_t secs = mag / 1000000000u, us = mag % 1000000000u / 1000u;
-	char digits[20];
-	size_t nd = 0, n = 0;
-	do {
-		digits[nd++] = (char)('0' + secs % 10);
-		secs /= 10;
-	} while (secs);
-	if (ns < 0)
-		buf[n++] = '-';
-	while (nd)
-		buf[n++] = digits[--nd];
-	buf[n++] = '.';
-	for (int i = 5; i >= 0; i--) {
-		buf[n + (size_t)i] = (char)('0' + us % 10);
-		us /= 10;
-	}
-	buf[n + 6] = '\0';
-	return buf;
+	wc_outbuf_decimal(out, ns < 0, mag / 1000u, 6);
 }
 
-void wc_x_seconds(FILE *out, int64_t ns)
+static unsigned v6_slot(const uint8_t bytes[16])
 {
-	char buf[WC_X_SECONDS_STRLEN];
-	fputs(wc_x_seconds_str(ns, buf), out);
+	uint64_t hi, lo;
+	memcpy(&hi, bytes, 8);
+	memcpy(&lo, bytes + 8, 8);
+	uint64_t h = (hi ^ lo) * 0x9e3779b97f4a7c15u;
+	return (unsigned)(h >> 58) % WC_XADDR_CACHE;
+}
+
+size_t wc_x_addr(const struct wc_xctx *x, const struct wc_addr *a, char *dst)
+{
+	if (a->family == 4) {
+		size_t n = wc_u64_digits(a->bytes[0], dst);
+		for (int i = 1; i < 4; i++) {
+			dst[n++] = '.';
+			n += wc_u64_digits(a->bytes[i], dst + n);
+		}
+		return n;
+	}
+	if (a->family != 6 || !x || !x->addrs) {
+		wc_addr_str(a, dst);
+		return strlen(dst);
+	}
+	unsigned i = v6_slot(a->bytes);
+	struct wc_xaddr_slot *s = &x->addrs->slot[i];
+	if (!s->len || memcmp(s->bytes, a->bytes, 16) != 0) {
+		wc_addr_str(a, s->text);
+		s->len = (uint8_t)strlen(s->text);
+		memcpy(s->bytes, a->bytes, 16);
+	}
+	memcpy(dst, s->text, s->len);
+	return s->len;
 }

@@ -11,32 +11,21 @@ static void fail(struct wc_jsonw *w, enum wc_jsonw_error e)
 		w->err = e;
 }
 
+/* Only the writer's own buffer is handed over here: a caller's is the caller's. */
 static void flush(struct wc_jsonw *w)
 {
-	if (w->used && fwrite(w->block, 1, w->used, w->out) != w->used)
-		fail(w, WC_JSONW_EWRITE);
-	w->used = 0;
+	if (w->b == &w->own)
+		wc_outbuf_flush(&w->own);
 }
 
 static void put(struct wc_jsonw *w, const char *s, size_t n)
 {
-	if (n > sizeof w->block - w->used) {
-		flush(w);
-		if (n > sizeof w->block) {
-			if (fwrite(s, 1, n, w->out) != n)
-				fail(w, WC_JSONW_EWRITE);
-			return;
-		}
-	}
-	memcpy(w->block + w->used, s, n);
-	w->used += n;
+	wc_outbuf_put(w->b, s, n);
 }
 
 static void put_char(struct wc_jsonw *w, char c)
 {
-	if (w->used == sizeof w->block)
-		flush(w);
-	w->block[w->used++] = c;
+	wc_outbuf_putc(w->b, c);
 }
 
 static uint64_t level_bit(unsigned depth)
@@ -161,29 +150,36 @@ static const unsigned char plain_byte[256] = {
 	/* 0x80 and up: UTF-8, checked sequence by sequence */
 };
 
-/* Plain bytes are copied straight into the block in the scan that checks them: most
- * strings (every key) are nothing else. */
+/* Plain bytes, which most strings are made of only, are copied in the scan that checks
+ * them, into room taken once; the first other byte ends the fast part. */
 static void put_string(struct wc_jsonw *w, const char *str, size_t len)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t i = 0;
-	put_char(w, '"');
-	while (i < len) {
-		size_t room = sizeof w->block - w->used, k = 0;
-		size_t limit = len - i < room ? len - i : room;
-		char *dst = w->block + w->used;
-		while (k < limit && plain_byte[s[i + k]]) {
-			dst[k] = (char)s[i + k];
-			k++;
+	char *dst = len <= WC_OUTBUF_PIECE - 2 ? wc_outbuf_room(w->b, len + 2) : NULL;
+	if (dst) {
+		dst[0] = '"';
+		while (i < len && plain_byte[s[i]]) {
+			dst[i + 1] = (char)s[i];
+			i++;
 		}
-		w->used += k;
-		i += k;
+		if (i == len) {
+			dst[len + 1] = '"';
+			w->b->len += len + 2;
+			return;
+		}
+		w->b->len += i + 1;
+	} else {
+		put_char(w, '"');
+	}
+	while (i < len) {
+		size_t k = i;
+		while (k < len && plain_byte[s[k]])
+			k++;
+		put(w, str + i, k - i);
+		i = k;
 		if (i == len)
 			break;
-		if (k == room) {
-			flush(w);
-			continue;
-		}
 		unsigned char c = s[i];
 		if (c < 0x80) {
 			put_escape(w, c);
@@ -238,20 +234,6 @@ static bool is_number(const char *s)
 	return *s == '\0';
 }
 
-/* Decimal digits of v, with a minus sign when negative, at the end of buf[21]. */
-static size_t format_u64(uint64_t v, bool negative, char buf[21], const char **start)
-{
-	char *p = buf + 21;
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	if (negative)
-		*--p = '-';
-	*start = p;
-	return (size_t)(buf + 21 - p);
-}
-
 static void begin(struct wc_jsonw *w, bool array)
 {
 	if (w->depth >= WC_JSONW_MAX_DEPTH) {
@@ -285,71 +267,80 @@ static void end(struct wc_jsonw *w, bool array)
 	value_done(w);
 }
 
-void wc_jsonw_init(struct wc_jsonw *w, FILE *out)
+static void init_state(struct wc_jsonw *w)
 {
-	w->out = out;
 	w->depth = 0;
 	w->is_array = w->has_member = 0;
 	w->key_pending = w->done = false;
 	w->err = WC_JSONW_OK;
-	w->used = 0;
 }
 
-void wc_jsonw_begin_object(struct wc_jsonw *w)
+void wc_jsonw_init(struct wc_jsonw *w, FILE *out)
 {
-	begin(w, false);
+	wc_outbuf_init_fixed(&w->own, out, w->block, sizeof w->block);
+	w->b = &w->own;
+	init_state(w);
 }
 
-void wc_jsonw_end_object(struct wc_jsonw *w)
+void wc_jsonw_init_buf(struct wc_jsonw *w, struct wc_outbuf *b)
 {
-	end(w, false);
+	w->b = b;
+	init_state(w);
 }
 
-void wc_jsonw_begin_array(struct wc_jsonw *w)
+void wc_jsonw_begin_slow(struct wc_jsonw *w, bool array)
 {
-	begin(w, true);
+	begin(w, array);
 }
 
-void wc_jsonw_end_array(struct wc_jsonw *w)
+void wc_jsonw_end_slow(struct wc_jsonw *w, bool array)
 {
-	end(w, true);
+	end(w, array);
 }
 
-/* `"key":`, for a key of plain bytes with room for it in the block: copied in the one
- * scan that checks it and finds its end. False, with nothing written, otherwise. */
-static bool put_plain_key(struct wc_jsonw *w, const char *key)
+/* Where a key may stand: in an object, with no key waiting. Writes the comma. */
+static bool key_slot(struct wc_jsonw *w)
 {
-	const unsigned char *s = (const unsigned char *)key;
-	size_t room = sizeof w->block - w->used, k = 1;
-	char *dst = w->block + w->used;
-	if (room < 3)
-		return false;
-	while (k < room - 2 && plain_byte[*s])
-		dst[k++] = (char)*s++;
-	if (*s != '\0')
-		return false;
-	dst[0] = '"';
-	dst[k++] = '"';
-	dst[k++] = ':';
-	w->used += k;
-	return true;
-}
-
-void wc_jsonw_key(struct wc_jsonw *w, const char *key)
-{
-	if (w->depth == 0 || in_array(w) || w->key_pending || !key) {
+	if (w->depth == 0 || in_array(w) || w->key_pending) {
 		fail(w, WC_JSONW_EMISUSE);
-		return;
+		return false;
 	}
 	uint64_t b = level_bit(w->depth);
 	if (w->has_member & b)
 		put_char(w, ',');
 	w->has_member |= b;
-	if (!put_plain_key(w, key)) {
-		put_string(w, key, strlen(key));
-		put_char(w, ':');
+	return true;
+}
+
+/* The name of a kv call: false, with nothing written, where no key may stand. A value
+ * written next fills the slot with the usual checks, which cannot refuse it. */
+static bool kv_key(struct wc_jsonw *w, struct wc_jsonw_name key)
+{
+	if (wc_jsonw_member_(w, key, 0))
+		return true;
+	if (!key_slot(w))
+		return false;
+	put(w, key.text, key.len);
+	return true;
+}
+
+void wc_jsonw_key(struct wc_jsonw *w, const char *key)
+{
+	if (!key) {
+		fail(w, WC_JSONW_EMISUSE);
+		return;
 	}
+	if (!key_slot(w))
+		return;
+	put_string(w, key, strlen(key));
+	put_char(w, ':');
 	w->key_pending = true;
+}
+
+void wc_jsonw_key_name(struct wc_jsonw *w, struct wc_jsonw_name key)
+{
+	if (kv_key(w, key))
+		w->key_pending = true;
 }
 
 void wc_jsonw_string_len(struct wc_jsonw *w, const char *s, size_t len)
@@ -368,22 +359,38 @@ void wc_jsonw_string(struct wc_jsonw *w, const char *s)
 		wc_jsonw_null(w);
 }
 
+/* Digits straight into the buffer: the value slot is checked, so nothing can refuse them. */
+static void put_int(struct wc_jsonw *w, bool negative, uint64_t mag)
+{
+	char *dst = wc_outbuf_room(w->b, 21);
+	if (!dst)
+		return;
+	size_t n = 0;
+	if (negative)
+		dst[n++] = '-';
+	w->b->len += n + wc_u64_digits(mag, dst + n);
+}
+
+/* The magnitude in unsigned arithmetic: -INT64_MIN does not fit in int64_t. */
+static uint64_t magnitude(int64_t v)
+{
+	return v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+}
+
 void wc_jsonw_int(struct wc_jsonw *w, int64_t v)
 {
-	char buf[21];
-	const char *p;
-	/* the magnitude in unsigned arithmetic: -INT64_MIN does not fit in int64_t */
-	uint64_t mag = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-	size_t n = format_u64(mag, v < 0, buf, &p);
-	scalar(w, p, n);
+	if (!value_slot(w))
+		return;
+	put_int(w, v < 0, magnitude(v));
+	value_done(w);
 }
 
 void wc_jsonw_uint(struct wc_jsonw *w, uint64_t v)
 {
-	char buf[21];
-	const char *p;
-	size_t n = format_u64(v, false, buf, &p);
-	scalar(w, p, n);
+	if (!value_slot(w))
+		return;
+	put_int(w, false, v);
+	value_done(w);
 }
 
 void wc_jsonw_bool(struct wc_jsonw *w, bool v)
@@ -409,11 +416,69 @@ void wc_jsonw_number(struct wc_jsonw *w, const char *text)
 	fail(w, WC_JSONW_EMISUSE);
 }
 
+void wc_jsonw_decimal(struct wc_jsonw *w, bool negative, uint64_t units, unsigned decimals)
+{
+	if (!value_slot(w))
+		return;
+	wc_outbuf_decimal(w->b, negative, units, decimals);
+	value_done(w);
+}
+
+/* ---- members in one call ---------------------------------------------------- */
+
+void wc_jsonw_kv_uint_slow(struct wc_jsonw *w, struct wc_jsonw_name key, uint64_t v)
+{
+	if (kv_key(w, key))
+		put_int(w, false, v);
+}
+
+void wc_jsonw_kv_text_slow(struct wc_jsonw *w, struct wc_jsonw_name key, const char *text, size_t len)
+{
+	if (kv_key(w, key))
+		put(w, text, len);
+}
+
+void wc_jsonw_kv_int(struct wc_jsonw *w, struct wc_jsonw_name key, int64_t v)
+{
+	if (kv_key(w, key))
+		put_int(w, v < 0, magnitude(v));
+}
+
+void wc_jsonw_put_string_(struct wc_jsonw *w, const char *s, size_t len)
+{
+	put_string(w, s, len);
+}
+
+void wc_jsonw_kv_string_slow(struct wc_jsonw *w, struct wc_jsonw_name key, const char *s)
+{
+	if (!kv_key(w, key))
+		return;
+	if (s)
+		put_string(w, s, strlen(s));
+	else
+		put(w, "null", 4);
+}
+
+void wc_jsonw_kv_string_len(struct wc_jsonw *w, struct wc_jsonw_name key, const char *s, size_t len)
+{
+	if (kv_key(w, key))
+		put_string(w, s, len);
+}
+
+void wc_jsonw_kv_decimal(struct wc_jsonw *w, struct wc_jsonw_name key, bool negative, uint64_t units,
+                         unsigned decimals)
+{
+	if (kv_key(w, key))
+		wc_outbuf_decimal(w->b, negative, units, decimals);
+}
+
 enum wc_jsonw_error wc_jsonw_error(const struct wc_jsonw *w)
 {
-	if (w->err == WC_JSONW_OK && ferror(w->out))
+	if (w->err != WC_JSONW_OK)
+		return w->err;
+	if (w->b->failed || (w->b->out && ferror(w->b->out)))
 		return WC_JSONW_EWRITE;
-	return w->err;
+	return WC_JSONW_OK;
 }
 
 int wc_jsonw_finish(struct wc_jsonw *w)

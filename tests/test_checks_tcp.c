@@ -314,6 +314,61 @@ static void test_vantage(void)
 	wc_view_free(&v[1]);
 }
 
+/* One TCP transfer across a 400 ms link cut, captured on both hosts: the client's capture
+ * shows six segments sent into the cut that the server's never shows (and three
+ * retransmissions, the last of which delivered everything). */
+static void run_lost(const char *args, size_t views, struct wc_result *r)
+{
+	char err[WC_ERRBUF_SIZE];
+	struct wc_view v[2];
+	CU_ASSERT_EQUAL_FATAL(wc_view_load(wc_fixture("checks/tcp-cut-client.pcap"), "client", &v[0], err), 0);
+	CU_ASSERT_EQUAL_FATAL(wc_view_load(wc_fixture("checks/tcp-cut-server.pcap"), "server", &v[1], err), 0);
+	const struct wc_check_def *def = wc_check_find("tcp.retransmissions");
+	json_object *a = json_tokener_parse(args);
+	struct wc_check_ctx ctx = {.views = v, .view_count = views};
+	memset(r, 0, sizeof *r);
+	r->points_max = 1;
+	def->run(&ctx, a, r);
+	json_object_put(a);
+	wc_view_free(&v[0]);
+	wc_view_free(&v[1]);
+}
+
+static void test_lost_across_captures(void)
+{
+	struct wc_result r;
+	run_lost("{\"vantage\": \"client\", \"port\": 7007, \"direction\": \"client_to_server\", "
+	         "\"count\": {\"min\": 1}, \"lost\": 6}", 2, &r);
+	CU_ASSERT_EQUAL(r.verdict, WC_PASS);
+	CU_ASSERT_STRING_EQUAL(r.reason, "3 retransmissions from the client on port 7007 (frames 14, 16, 18); expected "
+	                       "at least 1; 6 segments sent (client frames 12, 13, 14, 15, 16, 17) never arrived (server "
+	                       "capture); expected exactly 6 lost");
+	static const uint64_t want[] = {12, 13, 14, 15, 16, 17, 18};
+	CU_ASSERT_EQUAL_FATAL(r.frame_count, 7);
+	for (size_t i = 0; i < 7; i++)
+		CU_ASSERT_EQUAL(r.frames[i], want[i]);
+	CU_ASSERT_STRING_EQUAL(r.filter, "frame.number in {12 13 14 15 16 17 18}");
+	CU_ASSERT_STRING_EQUAL(r.vantage, "client");
+
+	/* a lossless link was expected: fail, citing what vanished */
+	run_lost("{\"vantage\": \"client\", \"port\": 7007, \"count\": {\"min\": 0}, \"lost\": 0}", 2, &r);
+	CU_ASSERT_EQUAL(r.verdict, WC_FAIL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "6 segments sent (client frames 12, 13, 14, 15, 16, 17) never arrived"));
+
+	/* the server's own segments all reached the client */
+	run_lost("{\"vantage\": \"server\", \"receiver\": \"client\", \"port\": 7007, \"direction\": "
+	         "\"server_to_client\", \"count\": 0, \"lost\": 0}", 2, &r);
+	CU_ASSERT_EQUAL(r.verdict, WC_PASS);
+	CU_ASSERT_STRING_EQUAL(r.reason, "no retransmission from the server on port 7007; expected exactly 0; every "
+	                       "segment the server capture shows sent arrived (client capture); expected exactly 0 lost");
+
+	/* only the sender's capture: cannot be judged */
+	run_lost("{\"vantage\": \"client\", \"port\": 7007, \"count\": {\"min\": 1}, \"lost\": 6}", 1, &r);
+	CU_ASSERT_EQUAL(r.verdict, WC_INCONCLUSIVE);
+	CU_ASSERT_STRING_EQUAL(r.reason, "counting segments lost on the way needs the receiver's capture too, tagged "
+	                       "\"server\" (check server=FILE); only the sender's capture was given");
+}
+
 /* Arguments a table cannot type are refused at load time with the JSON path. */
 static void test_argument_checks(void)
 {
@@ -370,6 +425,7 @@ static const struct wc_test tests[] = {
 	{"tcp.concurrency", test_concurrency},
 	{"tcp.syn_unanswered", test_syn_unanswered},
 	{"vantage", test_vantage},
+	{"segments lost between two captures", test_lost_across_captures},
 	{"argument checks", test_argument_checks},
 	{"registry", test_registry},
 	{NULL, NULL},

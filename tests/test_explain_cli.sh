@@ -137,6 +137,16 @@ for f in "$FIX"/*; do
 	fi
 done
 
+# ---- output that cannot be written is an error, in both formats, not a silent loss ----
+if [ -w /dev/full ]; then
+	for fmt_args in "--format text" "--format json --packets"; do
+		"$WC" explain "$FIX/zeek__testing_btest_Traces_http_http_09.pcap" $fmt_args >/dev/full 2>"$TMP/err"
+		rc=$?
+		[ "$rc" -eq 2 ] || fail "output to /dev/full ($fmt_args) exited $rc"
+		has "$TMP/err" "wirecheck: cannot write the output: No space left on device"
+	done
+fi
+
 # ---- usage errors exit 2 and name the problem ----
 status 2 "$WC"
 status 2 "$WC" frobnicate

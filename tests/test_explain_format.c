@@ -173,21 +173,31 @@ static void port_unreach(struct wc_icmp_event *e, bool matched)
 
 /* ---- rendering ------------------------------------------------------------ */
 
-static char *out_buf;
-static size_t out_len;
+/* Hooks render into a memory buffer; close_out() makes its bytes the C string out_buf. */
+static struct wc_outbuf out_mem;
+static const char *out_buf;
 
-static FILE *open_out(void)
+static struct wc_outbuf *open_out(void)
 {
-	free(out_buf);
+	wc_outbuf_free(&out_mem);
+	wc_outbuf_init(&out_mem, NULL);
 	out_buf = NULL;
-	return open_memstream(&out_buf, &out_len);
+	return &out_mem;
+}
+
+static void close_out(struct wc_outbuf *m)
+{
+	wc_outbuf_putc(m, '\0');
+	CU_ASSERT_FALSE_FATAL(m->failed);
+	m->len--;
+	out_buf = m->p;
 }
 
 static const char *render_tcp(const struct wc_xfmt *fmt, const struct wc_tcp_conn *c)
 {
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	fmt->tcp_conn(m, &ctx, c);
-	fclose(m);
+	close_out(m);
 	return out_buf;
 }
 
@@ -304,9 +314,9 @@ static void test_text_no_syn_and_colour(void)
 
 	struct wc_xctx coloured = ctx;
 	coloured.color = true;
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.tcp_conn(m, &coloured, &c);
-	fclose(m);
+	close_out(m);
 	ASSERT_HAS(out_buf, "\033[1mconnection #1\033[0m client");
 }
 
@@ -316,9 +326,9 @@ static void test_text_udp(void)
 {
 	struct wc_udp_flow f;
 	udp_flow(&f);
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.udp_flow(m, &ctx, &f);
-	fclose(m);
+	close_out(m);
 	ASSERT_HAS(out_buf, "UDP flow #2 192.0.2.1:5353 ⇄ 192.0.2.9:53\n");
 	ASSERT_HAS(out_buf, "  192.0.2.1:5353 → 192.0.2.9:53: 2 datagrams, 17 bytes\n");
 	ASSERT_HAS(out_buf, "  192.0.2.9:53 → 192.0.2.1:5353: 1 datagram, 300 bytes\n");
@@ -329,7 +339,7 @@ static void test_text_udp(void)
 	f.list_capped = true;
 	m = open_out();
 	wc_xfmt_text.udp_flow(m, &ctx, &f);
-	fclose(m);
+	close_out(m);
 	ASSERT_HAS(out_buf, "  payload sizes 5 to 300 bytes\n");
 }
 
@@ -337,9 +347,9 @@ static void test_text_icmp(void)
 {
 	struct wc_icmp_event e;
 	port_unreach(&e, true);
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.icmp(m, &ctx, &e);
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf,
 	                       "frame 6: ICMP destination unreachable, port unreachable (type 3 code 3) from 192.0.2.9 "
 	                       "to 192.0.2.1\n"
@@ -348,16 +358,16 @@ static void test_text_icmp(void)
 	port_unreach(&e, false);
 	m = open_out();
 	wc_xfmt_text.icmp(m, &ctx, &e);
-	fclose(m);
+	close_out(m);
 	ASSERT_HAS(out_buf, "\n  it answers nothing in the capture: the packet it quotes was not captured\n");
 }
 
 static void test_text_anomaly(void)
 {
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.anomaly(m, &ctx, 12, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
 	wc_xfmt_text.anomaly(m, &ctx, 0, WC_ANOM_PCAPNG_TRUNCATED_BLOCK, "block of 96 bytes, 40 left");
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf,
 	                       "frame 12: ipv4.len_exceeds_frame (malformed) — IPv4 total length runs past the end "
 	                       "of the frame\n"
@@ -401,7 +411,7 @@ static void test_text_packet(void)
 	struct wc_frame f;
 	struct wc_pkt_note n;
 	syn_packet(&p, &f, &n);
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.packet(m, &ctx, &p, &n, true);
 	f.number = 2;
 	f.ts_ns += 2500;
@@ -411,7 +421,7 @@ static void test_text_packet(void)
 	n.tcp_notes = WC_TN_RETRANSMISSION | WC_TN_DUP_ACK;
 	wc_packet_anomaly(&p, WC_ANOM_TCP_OPT_MALFORMED);
 	wc_xfmt_text.packet(m, &ctx, &p, &n, false);
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf,
 	                       "\nPackets\n"
 	                       "     1 0.000000 10.0.0.1:40000 → 10.0.0.2:8080 TCP [S] seq 0 win 64240 len 0 mss 1460 "
@@ -475,9 +485,9 @@ static void test_json_udp_icmp_anomaly(void)
 {
 	struct wc_udp_flow f;
 	udp_flow(&f);
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_json.udp_flow(m, &ctx, &f);
-	fclose(m);
+	close_out(m);
 	json_object *o = parse_item();
 	CU_ASSERT_EQUAL(get_int(o, "id"), 2);
 	CU_ASSERT_STRING_EQUAL(get_str(o, "first_sender.addr"), "192.0.2.1");
@@ -495,7 +505,7 @@ static void test_json_udp_icmp_anomaly(void)
 	port_unreach(&e, true);
 	m = open_out();
 	wc_xfmt_json.icmp(m, &ctx, &e);
-	fclose(m);
+	close_out(m);
 	o = parse_item();
 	CU_ASSERT_EQUAL(get_int(o, "frame"), 6);
 	CU_ASSERT_STRING_EQUAL(get_str(o, "code_name"), "port unreachable");
@@ -508,7 +518,7 @@ static void test_json_udp_icmp_anomaly(void)
 
 	m = open_out();
 	wc_xfmt_json.anomaly(m, &ctx, 12, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
-	fclose(m);
+	close_out(m);
 	o = parse_item();
 	CU_ASSERT_EQUAL(get_int(o, "frame"), 12);
 	CU_ASSERT_STRING_EQUAL(get_str(o, "name"), "ipv4.len_exceeds_frame");
@@ -556,15 +566,15 @@ static void document(const struct wc_xfmt *fmt, struct wc_xctx *x, const struct 
 	struct wc_xspool sp[WC_XS__COUNT];
 	for (int i = 0; i < WC_XS__COUNT; i++)
 		wc_xspool_init(&sp[i], 1u << 16);
-	char *text = NULL;
-	size_t len = 0;
-	FILE *item_out = open_memstream(&text, &len);
-	fmt->anomaly(item_out, x, 2, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
-	fclose(item_out);
-	spool_add(fmt, WC_XS_ANOMALY, &sp[WC_XS_ANOMALY], text);
-	free(text);
+	struct wc_outbuf item;
+	wc_outbuf_init(&item, NULL);
+	fmt->anomaly(&item, x, 2, WC_ANOM_IPV4_LEN_EXCEEDS_FRAME, NULL);
+	wc_outbuf_putc(&item, '\0');
+	CU_ASSERT_FALSE_FATAL(item.failed);
+	spool_add(fmt, WC_XS_ANOMALY, &sp[WC_XS_ANOMALY], item.p);
+	wc_outbuf_free(&item);
 	struct wc_xcapture cap = {.path = "x/syn.pcap", .an = an, .linktype_names = {"EN10MB"}, .anomalies_listed = 1};
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	fmt->begin(m, x, cap.path);
 	struct wc_packet p;
 	struct wc_frame f;
@@ -575,11 +585,11 @@ static void document(const struct wc_xfmt *fmt, struct wc_xctx *x, const struct 
 	fmt->tcp_begin(m, x);
 	struct wc_tcp_conn c;
 	refused_conn(&c);
-	fputs(fmt->item_lead[WC_XS_TCP], m);
+	wc_outbuf_puts(m, fmt->item_lead[WC_XS_TCP]);
 	fmt->tcp_conn(m, x, &c);
 	fmt->tcp_end(m, x, 1);
 	CU_ASSERT_EQUAL(fmt->end(m, x, &cap, sp), 0);
-	fclose(m);
+	close_out(m);
 	for (int i = 0; i < WC_XS__COUNT; i++)
 		wc_xspool_free(&sp[i]);
 }
@@ -653,10 +663,10 @@ static void test_text_document(void)
 	ASSERT_HAS(out_buf, "  anomalies: pcapng.truncated_block 1, ipv4.len_exceeds_frame 2\n");
 
 	/* an empty TCP section says so */
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	wc_xfmt_text.tcp_begin(m, &ctx);
 	wc_xfmt_text.tcp_end(m, &ctx, 0);
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf, "\nTCP connections\nnone\n");
 }
 
@@ -671,9 +681,9 @@ static void test_spool(void)
 	wc_xspool_write(&sp, "defgh", 5);
 	CU_ASSERT_PTR_NULL(sp.spill);
 	CU_ASSERT_EQUAL(sp.len, 8);
-	FILE *m = open_out();
+	struct wc_outbuf *m = open_out();
 	CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf, "abcdefgh");
 
 	/* past it the rest goes to the file, even a piece that would still fit, so the
@@ -686,7 +696,7 @@ static void test_spool(void)
 	for (int i = 0; i < 2; i++) {
 		m = open_out();
 		CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
-		fclose(m);
+		close_out(m);
 		CU_ASSERT_STRING_EQUAL(out_buf, "abcdefghijkl");
 	}
 	CU_ASSERT_FALSE(sp.failed);
@@ -700,7 +710,7 @@ static void test_spool(void)
 	CU_ASSERT_EQUAL(sp.len, 0);
 	m = open_out();
 	CU_ASSERT_EQUAL(wc_xspool_copy(m, &sp), 0);
-	fclose(m);
+	close_out(m);
 	CU_ASSERT_STRING_EQUAL(out_buf, "0123456789");
 	wc_xspool_free(&sp);
 }
@@ -780,17 +790,64 @@ static void test_words(void)
 	CU_ASSERT_STRING_EQUAL(wc_x_icmp_code(4, 3, 200), "");
 	CU_ASSERT_STRING_EQUAL(wc_tcp_state_name(WC_TS_FIN_WAIT_2), "FIN_WAIT_2");
 	CU_ASSERT_STRING_EQUAL(wc_rst_context_name(WC_RST_AFTER_FIN), "after_fin");
-	char s[WC_X_SECONDS_STRLEN];
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(-1500000, s), "-0.001500");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(61000999999, s), "61.000999");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(0, s), "0.000000");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(999, s), "0.000000");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(1258568548135731000, s), "1258568548.135731");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(INT64_MIN, s), "-9223372036.854775");
-	CU_ASSERT_STRING_EQUAL(wc_x_seconds_str(INT64_MAX, s), "9223372036.854775");
+	static const struct {
+		int64_t ns;
+		const char *text;
+	} secs[] = {
+		{-1500000, "-0.001500"}, {61000999999, "61.000999"}, {0, "0.000000"}, {999, "0.000000"},
+		{-500, "-0.000000"}, {1258568548135731000, "1258568548.135731"},
+		{INT64_MIN, "-9223372036.854775"}, {INT64_MAX, "9223372036.854775"},
+	};
+	for (size_t i = 0; i < sizeof secs / sizeof secs[0]; i++) {
+		struct wc_outbuf *m = open_out();
+		wc_x_seconds(m, secs[i].ns);
+		close_out(m);
+		CU_ASSERT_STRING_EQUAL(out_buf, secs[i].text);
+	}
 	char r[WC_X_RST_STRLEN];
 	CU_ASSERT_STRING_EQUAL(wc_x_rst_text(WC_RST_REFUSED, 65535, r), "refused: nothing listening on port 65535");
 	CU_ASSERT_STRING_EQUAL(wc_x_rst_text(WC_RST_NONE, 80, r), "reset");
+}
+
+/* wc_x_addr writes what wc_addr_str does, by hand for IPv4 and through the cache for
+ * IPv6, also when addresses that share a slot take turns. */
+static void test_addresses(void)
+{
+	static struct wc_xaddr_cache cache;
+	struct wc_xctx cached = ctx;
+	cached.addrs = &cache;
+	const struct wc_xctx *contexts[2] = {&ctx, &cached};
+	struct wc_addr a[200];
+	size_t n = 0;
+	a[n++] = v4(0, 0, 0, 0);
+	a[n++] = v4(255, 255, 255, 255);
+	a[n++] = v4(10, 0, 100, 9);
+	a[n++] = (struct wc_addr){.family = 0};
+	a[n++] = (struct wc_addr){.family = 6};                                   /* :: */
+	a[n++] = (struct wc_addr){.family = 6, .bytes = {[10] = 0xff, [11] = 0xff, 1, 2, 3, 4}};
+	while (n < sizeof a / sizeof a[0]) {
+		struct wc_addr x = {.family = 6, .bytes = {0x20, 0x01, 0x0d, 0xb8}};
+		x.bytes[4] = (uint8_t)(n % 3);
+		x.bytes[15] = (uint8_t)n;
+		x.bytes[14] = (uint8_t)(n * 7);
+		a[n++] = x;
+	}
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < n; i++) {
+			size_t k = round == 1 ? n - 1 - i : i; /* other orders meet other slot owners */
+			char want[WC_ADDR_STRLEN], got[WC_ADDR_STRLEN];
+			wc_addr_str(&a[k], want);
+			for (int c = 0; c < 2; c++) {
+				size_t len = wc_x_addr(contexts[c], &a[k], got);
+				CU_ASSERT_EQUAL_FATAL(len, strlen(want));
+				CU_ASSERT_EQUAL(memcmp(got, want, len), 0);
+			}
+		}
+	char got[WC_ADDR_STRLEN];
+	got[wc_x_addr(&cached, &a[5], got)] = '\0';
+	CU_ASSERT_STRING_EQUAL(got, "::ffff:1.2.3.4");
+	got[wc_x_addr(&ctx, &a[1], got)] = '\0';
+	CU_ASSERT_STRING_EQUAL(got, "255.255.255.255");
 }
 
 static const struct wc_test text_tests[] = {
@@ -814,6 +871,7 @@ static const struct wc_test misc_tests[] = {
 	{"reorder buffer", test_order},
 	{"spool: memory, then a temporary file", test_spool},
 	{"words", test_words},
+	{"addresses, cached and not", test_addresses},
 	{NULL, NULL},
 };
 static const struct wc_suite text_suite = {"explain text", text_tests};
@@ -824,6 +882,6 @@ int main(int argc, char **argv)
 {
 	const struct wc_suite *const suites[] = {&text_suite, &json_suite, &misc_suite, NULL};
 	int rc = wc_unit_main(argc, argv, suites);
-	free(out_buf);
+	wc_outbuf_free(&out_mem);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* test_jsonw.c — the streaming JSON writer: exact bytes, escaping, UTF-8 repair, misuse, round trip. */
+/* test_jsonw.c — the streaming JSON writer and its output buffer: exact bytes, escaping, UTF-8 repair, misuse, round trip. */
 #include <json-c/json.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -440,6 +440,223 @@ static void test_write_error(void)
 	fclose(m);
 }
 
+/* ---- members in one call ------------------------------------------------------ */
+
+#define N WC_JSONW_NAME
+
+/* Every kv call writes what key + value would, commas included. */
+static void test_kv(void)
+{
+	start();
+	wc_jsonw_begin_object(&w);
+	wc_jsonw_kv_uint(&w, N(u), 0);
+	wc_jsonw_kv_uint(&w, N(big), UINT64_MAX);
+	wc_jsonw_kv_int(&w, N(i), INT64_MIN);
+	wc_jsonw_kv_bool(&w, N(t), true);
+	wc_jsonw_kv_bool(&w, N(f), false);
+	wc_jsonw_kv_null(&w, N(n));
+	wc_jsonw_kv_string(&w, N(s), "a\"b\n");
+	wc_jsonw_kv_string(&w, N(none), NULL);
+	wc_jsonw_kv_string_len(&w, N(nul), "x\0y", 3);
+	wc_jsonw_kv_decimal(&w, N(d), true, 250, 6);
+	wc_jsonw_key_name(&w, N(o));
+	wc_jsonw_begin_object(&w);
+	wc_jsonw_kv_uint(&w, N(only), 7);
+	wc_jsonw_end_object(&w);
+	wc_jsonw_end_object(&w);
+	CU_ASSERT_EQUAL(wc_jsonw_finish(&w), 0);
+	ASSERT_OUT("{\"u\":0,\"big\":18446744073709551615,\"i\":-9223372036854775808,\"t\":true,\"f\":false,"
+	           "\"n\":null,\"s\":\"a\\\"b\\n\",\"none\":null,\"nul\":\"x\\u0000y\",\"d\":-0.000250,"
+	           "\"o\":{\"only\":7}}");
+
+	/* names are the identifier's own characters */
+	struct wc_jsonw_name name = N(rtt_syn_synack);
+	CU_ASSERT_EQUAL(name.len, strlen("\"rtt_syn_synack\":"));
+	CU_ASSERT_EQUAL(memcmp(name.text, "\"rtt_syn_synack\":", name.len), 0);
+}
+
+/* A kv call where no key may stand writes nothing, not even its value. */
+static void test_kv_misuse(void)
+{
+	start(); /* at the top level */
+	wc_jsonw_kv_uint(&w, N(a), 1);
+	wc_jsonw_kv_null(&w, N(a));
+	CU_ASSERT_EQUAL(wc_jsonw_error(&w), WC_JSONW_EMISUSE);
+	wc_jsonw_begin_array(&w); /* in an array */
+	wc_jsonw_kv_uint(&w, N(a), 1);
+	wc_jsonw_kv_bool(&w, N(b), true);
+	wc_jsonw_kv_string(&w, N(c), "x");
+	wc_jsonw_kv_decimal(&w, N(d), false, 1, 1);
+	wc_jsonw_int(&w, 3);
+	wc_jsonw_end_array(&w);
+	CU_ASSERT_EQUAL(wc_jsonw_finish(&w), -1);
+	ASSERT_OUT("[3]");
+
+	start(); /* with a key waiting for its value */
+	wc_jsonw_begin_object(&w);
+	wc_jsonw_key_name(&w, N(k));
+	wc_jsonw_kv_uint(&w, N(a), 1);
+	wc_jsonw_kv_int(&w, N(a), -1);
+	wc_jsonw_key_name(&w, N(b));
+	CU_ASSERT_EQUAL(wc_jsonw_error(&w), WC_JSONW_EMISUSE);
+	wc_jsonw_uint(&w, 2);
+	wc_jsonw_end_object(&w);
+	ASSERT_OUT("{\"k\":2}");
+
+	start(); /* after the document is complete */
+	wc_jsonw_begin_object(&w);
+	wc_jsonw_end_object(&w);
+	wc_jsonw_kv_uint(&w, N(a), 1);
+	CU_ASSERT_EQUAL(wc_jsonw_error(&w), WC_JSONW_EMISUSE);
+	ASSERT_OUT("{}");
+}
+
+static void test_decimal(void)
+{
+	static const struct {
+		bool negative;
+		uint64_t units;
+		unsigned decimals;
+		const char *text;
+	} cases[] = {
+		{false, 0, 6, "0.000000"},
+		{true, 0, 6, "-0.000000"},
+		{false, 1234567, 3, "1234.567"},
+		{false, 5, 1, "0.5"},
+		{false, 1000000, 6, "1.000000"},
+		{false, UINT64_MAX, 18, "18.446744073709551615"},
+		{true, UINT64_MAX, 1, "-1844674407370955161.5"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		start();
+		wc_jsonw_decimal(&w, cases[i].negative, cases[i].units, cases[i].decimals);
+		CU_ASSERT_EQUAL(wc_jsonw_finish(&w), 0);
+		ASSERT_OUT(cases[i].text);
+	}
+}
+
+/* wc_jsonw_init_buf: bytes go to the caller's buffer, after what it holds already, and
+ * finish leaves them there. */
+static void test_caller_buffer(void)
+{
+	struct wc_outbuf b;
+	wc_outbuf_init(&b, NULL);
+	WC_OUTBUF_LIT(&b, "x=");
+	struct wc_jsonw bw;
+	wc_jsonw_init_buf(&bw, &b);
+	wc_jsonw_begin_array(&bw);
+	for (int i = 0; i < 2000; i++) /* past any first allocation */
+		wc_jsonw_uint(&bw, 1000);
+	wc_jsonw_end_array(&bw);
+	CU_ASSERT_EQUAL(wc_jsonw_finish(&bw), 0);
+	CU_ASSERT_EQUAL(b.len, 2 + 1 + 2000 * 5 - 1 + 1);
+	CU_ASSERT_EQUAL(memcmp(b.p, "x=[1000,1000,", 13), 0);
+	CU_ASSERT_EQUAL(memcmp(b.p + b.len - 6, ",1000]", 6), 0);
+	wc_outbuf_free(&b);
+
+	/* a buffer that fails is a write error */
+	FILE *ro = fopen("/dev/null", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ro);
+	wc_outbuf_init(&b, ro);
+	wc_jsonw_init_buf(&bw, &b);
+	wc_jsonw_string(&bw, "lost");
+	CU_ASSERT_EQUAL(wc_jsonw_error(&bw), WC_JSONW_OK); /* still gathered */
+	CU_ASSERT_EQUAL(wc_outbuf_flush(&b), -1);
+	CU_ASSERT_EQUAL(wc_jsonw_error(&bw), WC_JSONW_EWRITE);
+	clearerr(ro);
+	CU_ASSERT_EQUAL(wc_jsonw_error(&bw), WC_JSONW_EWRITE); /* the buffer remembers */
+	CU_ASSERT_EQUAL(wc_jsonw_finish(&bw), -1);
+	wc_outbuf_free(&b);
+	fclose(ro);
+}
+
+/* ---- the output buffer ----------------------------------------------------------- */
+
+static void test_outbuf_numbers(void)
+{
+	static const uint64_t values[] = {
+		0, 9, 10, 99, 100, 999, 1000, 9999, 10000, 99999, 100000, 999999, 1000000, 9999999,
+		10000000, 12345678, 99999999, 100000000, 999999999, 1000000000, UINT32_MAX, (uint64_t)UINT32_MAX + 1, 9999999999999999999u, 10000000000000000000u, UINT64_MAX,
+	};
+	struct wc_outbuf b;
+	wc_outbuf_init(&b, NULL);
+	for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
+		char expected[32], got[21];
+		snprintf(expected, sizeof expected, "%llu", (unsigned long long)values[i]);
+		size_t n = wc_u64_digits(values[i], got);
+		got[n] = '\0';
+		CU_ASSERT_STRING_EQUAL(got, expected);
+		b.len = 0;
+		wc_outbuf_u64(&b, values[i]);
+		CU_ASSERT_EQUAL(b.len, strlen(expected));
+		CU_ASSERT_EQUAL(memcmp(b.p, expected, b.len), 0);
+	}
+	b.len = 0;
+	wc_outbuf_printf(&b, "%s|%05d", "abc", 42);
+	CU_ASSERT_EQUAL(b.len, 9);
+	CU_ASSERT_EQUAL(memcmp(b.p, "abc|00042", 9), 0);
+	/* longer than printf's first attempt */
+	static char long_text[1000];
+	memset(long_text, 'q', sizeof long_text - 1);
+	b.len = 0;
+	wc_outbuf_printf(&b, "<%s>", long_text);
+	CU_ASSERT_EQUAL(b.len, sizeof long_text + 1);
+	CU_ASSERT_EQUAL(b.p[0], '<');
+	CU_ASSERT_EQUAL(b.p[b.len - 1], '>');
+	CU_ASSERT_FALSE(b.failed);
+	wc_outbuf_free(&b);
+}
+
+/* A file buffer hands its bytes over in order: small pieces in blocks, a piece larger
+ * than a block straight through, the rest on flush. */
+static void test_outbuf_file(void)
+{
+	char *mem = NULL;
+	size_t mem_len = 0;
+	FILE *f = open_memstream(&mem, &mem_len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	char storage[WC_OUTBUF_PIECE];
+	struct wc_outbuf b;
+	wc_outbuf_init_fixed(&b, f, storage, sizeof storage);
+	static char big[3 * WC_OUTBUF_PIECE + 5];
+	memset(big, 'B', sizeof big - 1);
+	size_t expected = 0;
+	for (int i = 0; i < 100; i++) {
+		WC_OUTBUF_LIT(&b, "abc");
+		wc_outbuf_putc(&b, '.');
+		expected += 4;
+	}
+	wc_outbuf_puts(&b, big);
+	expected += sizeof big - 1;
+	wc_outbuf_u64(&b, 77);
+	expected += 2;
+	fflush(f);
+	CU_ASSERT(mem_len < expected); /* some is still gathered */
+	CU_ASSERT_EQUAL(wc_outbuf_flush(&b), 0);
+	CU_ASSERT_EQUAL(b.len, 0);
+	fflush(f);
+	CU_ASSERT_EQUAL_FATAL(mem_len, expected);
+	CU_ASSERT_EQUAL(memcmp(mem, "abc.abc.", 8), 0);
+	CU_ASSERT_EQUAL(memcmp(mem + 400, big, sizeof big - 1), 0);
+	CU_ASSERT_EQUAL(memcmp(mem + expected - 2, "77", 2), 0);
+	fclose(f);
+	free(mem);
+
+	/* after a failed write nothing more is kept, and the failure stays */
+	FILE *ro = fopen("/dev/null", "r");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(ro);
+	wc_outbuf_init(&b, ro);
+	WC_OUTBUF_LIT(&b, "x");
+	CU_ASSERT_EQUAL(wc_outbuf_flush(&b), -1);
+	CU_ASSERT_TRUE(b.failed);
+	WC_OUTBUF_LIT(&b, "y");
+	wc_outbuf_u64(&b, 5);
+	CU_ASSERT_EQUAL(b.len, 0);
+	CU_ASSERT_EQUAL(wc_outbuf_flush(&b), -1);
+	wc_outbuf_free(&b);
+	fclose(ro);
+}
+
 /* ---- round trip through json-c ---------------------------------------------- */
 
 static json_object *parse_strict(const char *text)
@@ -588,6 +805,16 @@ static const struct wc_test writer_tests[] = {
 	{"misuse is refused", test_misuse},
 	{"output in blocks", test_blocks},
 	{"write errors are remembered", test_write_error},
+	{"members in one call", test_kv},
+	{"members in one call: misuse is refused", test_kv_misuse},
+	{"numbers with a fixed number of decimals", test_decimal},
+	{"writing into the caller's buffer", test_caller_buffer},
+	{NULL, NULL},
+};
+
+static const struct wc_test outbuf_tests[] = {
+	{"numbers and printf", test_outbuf_numbers},
+	{"a file buffer keeps the order", test_outbuf_file},
 	{NULL, NULL},
 };
 
@@ -599,10 +826,11 @@ static const struct wc_test round_trip_tests[] = {
 
 static const struct wc_suite writer_suite = {"jsonw", writer_tests};
 static const struct wc_suite round_trip_suite = {"jsonw round trip", round_trip_tests};
+static const struct wc_suite outbuf_suite = {"output buffer", outbuf_tests};
 
 int main(int argc, char **argv)
 {
-	const struct wc_suite *const suites[] = {&writer_suite, &round_trip_suite, NULL};
+	const struct wc_suite *const suites[] = {&writer_suite, &round_trip_suite, &outbuf_suite, NULL};
 	int rc = wc_unit_main(argc, argv, suites);
 	free(out_buf);
 	return rc;
