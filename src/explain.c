@@ -13,7 +13,7 @@
 
 /* Connections, and UDP flows, held back at most, waiting for a smaller id
  * (explain_order.h). */
-#define REORDER_CAP 4096
+#define REORDER_CAP 1024
 /* Datagram records kept per UDP flow: enough to list the sizes of a short flow. */
 #define DATAGRAMS_KEPT 64
 #define DEFAULT_ANOMALIES_LISTED 1000

@@ -14,12 +14,14 @@ const char *wc_x_rst_text(enum wc_rst_context c, uint16_t port, char *buf)
 	case WC_RST_IN_HANDSHAKE:
 		return "reset during the handshake, before it completed";
 	case WC_RST_IN_DATA:
-		return "reset during data transfer";
+		return "reset during data transfer, after the sender's own data: an abortive close "
+		       "(for example SO_LINGER with timeout 0)";
 	case WC_RST_UNREAD_DATA:
-		return "reset right after data arrived that the application never read "
-		       "(a socket closed with unread data sends RST instead of FIN)";
+		return "reset by a side that received data and never answered: a socket closed with "
+		       "the data unread sends RST instead of FIN";
 	case WC_RST_AFTER_FIN:
-		return "reset after a FIN: an abortive close (for example SO_LINGER with timeout 0)";
+		return "reset after a FIN: the side had closed and data still arrived (for example a "
+		       "killed server), or it aborted after the other side's FIN";
 	case WC_RST_NO_CONNECTION:
 		return "reset of a connection whose opening the capture never showed";
 	case WC_RST_NONE:
