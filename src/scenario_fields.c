@@ -286,7 +286,8 @@ static const struct wc_field drop_fields[] = {
 	 .doc = "seconds from the start of the run when dropping stops", .example = "12"},
 	{.key = "match", .type = WC_F_STRING, .min = 1, .max = WC_NO_LIMIT,
 	 .default_text = "every packet",
-	 .doc = "which packets: a pcap-filter expression (as tcpdump takes); placeholders are filled in",
+	 .doc = "which packets: terms joined by \"and\": ip, ip6, tcp, udp, icmp, icmp6, [src|dst] port N, "
+	 "[src|dst] host ADDR (no direction: either); placeholders are filled in",
 	 .example = "\"udp and dst port {port}\""},
 	{.key = "index", .type = WC_F_INT, .min = 1, .max = WC_NO_LIMIT, .default_text = "every one",
 	 .doc = "drop only the Nth packet (from 1) crossing the link after `at` (that matches)",
