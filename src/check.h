@@ -71,6 +71,10 @@ struct wc_view {
 /* Analyse a capture file into a view. Returns 0, or -1 with errbuf ("cannot open …"). */
 int wc_view_load(const char *path, const char *role, struct wc_view *out, char *errbuf);
 void wc_view_free(struct wc_view *v);
+/* The frame record numbered `number`, or NULL (binary search: frames are in order). */
+const struct wc_frame_rec *wc_view_frame(const struct wc_view *v, uint64_t number);
+/* Seconds from the view's first frame to ts_ns (Wireshark's frame.time_relative). */
+double wc_view_secs(const struct wc_view *v, int64_t ts_ns);
 /* The view tagged role; with role NULL or "", the first view. NULL when absent. */
 const struct wc_view *wc_view_find(const struct wc_view *views, size_t n, const char *role);
 

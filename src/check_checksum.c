@@ -153,7 +153,7 @@ static const struct wc_frame_rec *selected(const struct wc_view *v, json_object 
 	const char *text = wc_schema_str(a, "payload", NULL);
 	int64_t frame = wc_schema_int(a, "frame", 0);
 	if (frame) {
-		const struct wc_frame_rec *f = wc_net_frame(v, (uint64_t)frame);
+		const struct wc_frame_rec *f = wc_view_frame(v, (uint64_t)frame);
 		if (f && (f->l4 == WC_L4_UDP || f->l4 == WC_L4_TCP))
 			return f;
 		r->verdict = WC_INCONCLUSIVE;
@@ -170,7 +170,7 @@ static const struct wc_frame_rec *selected(const struct wc_view *v, json_object 
 				best = d;
 		}
 	if (best)
-		return wc_net_frame(v, best->frame);
+		return wc_view_frame(v, best->frame);
 	r->verdict = WC_INCONCLUSIVE;
 	wc_result_reason(r, "no UDP datagram in the capture carries \"%s\"", text);
 	return NULL;

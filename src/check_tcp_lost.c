@@ -91,7 +91,7 @@ size_t wc_tcp_lost_segments(const struct wc_view *sv, const struct wc_view *rv, 
 				continue;
 			}
 		}
-		double t = wc_tcp_secs(sv, g->ts_ns);
+		double t = wc_view_secs(sv, g->ts_ns);
 		if (t < from || (to >= 0 && t > to))
 			continue;
 		lost++;

@@ -303,7 +303,7 @@ static void run_retx(const struct wc_check_ctx *ctx, json_object *a, struct wc_r
 		const struct wc_tcp_conn *c = &sel.v->tcp[idx[i]];
 		for (size_t j = 0; j < c->seg_count; j++) {
 			const struct wc_segment *s = &c->segs[j];
-			double t = wc_tcp_secs(sel.v, s->ts_ns);
+			double t = wc_view_secs(sel.v, s->ts_ns);
 			if (!(s->note & WC_TN_RETRANSMISSION) || t < from || (to >= 0 && t > to))
 				continue;
 			if (strcmp(dir, "both") != 0 && s->dir != wc_tcp_dir_side(&sel, c, dir))

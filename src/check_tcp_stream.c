@@ -166,7 +166,7 @@ static bool whole(const struct wc_tcp_sel *sel, const struct dirbytes *d, struct
 	}
 	for (size_t i = 0; i < d->c->seg_count; i++) {
 		const struct wc_segment *g = &d->c->segs[i];
-		const struct wc_frame_rec *f = g->dir == d->side && g->len ? wc_tcp_frame(sel->v, g->frame) : NULL;
+		const struct wc_frame_rec *f = g->dir == d->side && g->len ? wc_view_frame(sel->v, g->frame) : NULL;
 		if (f && f->truncated) {
 			wc_tcp_evidence(r, g->frame);
 			wc_tcp_verdict(r, WC_INCONCLUSIVE, "frame %llu of the %s stream was cut by the snapshot length: its bytes are not all in the capture",

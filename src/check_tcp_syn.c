@@ -87,7 +87,7 @@ static void run_refused(const struct wc_check_ctx *ctx, json_object *a, struct w
 		if (nref)
 			snprintf(msg + at, len, " (SYN in frame%s %s)", nref > 1 ? "s" : "", syl);
 		else if (badrst) {
-			const struct wc_frame_rec *f = wc_tcp_frame(sel.v, badrst->rst_frame);
+			const struct wc_frame_rec *f = wc_view_frame(sel.v, badrst->rst_frame);
 			wc_tcp_evidence(r, badrst->syn_frame);
 			wc_tcp_evidence(r, badrst->rst_frame);
 			snprintf(msg + at, len, ": the RST in frame %llu answers the SYN in frame %llu but does not acknowledge its ISN+1 (ack %u, ISN %u)",

@@ -135,7 +135,7 @@ static bool select_dgrams(const struct wc_view *v, const struct filter *k, struc
 			continue;
 		for (size_t j = 0; j < f->list_count; j++) {
 			const struct wc_datagram *d = &f->list[j];
-			double t = wc_net_rel_s(v, d->ts_ns);
+			double t = wc_view_secs(v, d->ts_ns);
 			if ((k->dir < 0 || d->dir == k->dir) && t >= k->t0 && t <= k->t1)
 				s->v[s->n++] = (struct dg){f, d};
 		}

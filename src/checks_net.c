@@ -20,25 +20,6 @@ const struct wc_view *wc_net_view(const struct wc_check_ctx *ctx, json_object *a
 	return v;
 }
 
-const struct wc_frame_rec *wc_net_frame(const struct wc_view *v, uint64_t number)
-{
-	size_t lo = 0, hi = v->frame_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v->frames[mid].number < number)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < v->frame_count && v->frames[lo].number == number ? &v->frames[lo] : NULL;
-}
-
-double wc_net_rel_s(const struct wc_view *v, int64_t ts_ns)
-{
-	int64_t first = v->frame_count ? v->frames[0].ts_ns : ts_ns;
-	return (double)(ts_ns - first) / 1e9;
-}
-
 void wc_net_cat(char *buf, size_t len, const char *fmt, ...)
 {
 	size_t used = strlen(buf);

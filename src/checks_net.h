@@ -25,12 +25,6 @@ extern const struct wc_check_def wc_check_capture_health;
  * tagged so. */
 const struct wc_view *wc_net_view(const struct wc_check_ctx *ctx, json_object *args, struct wc_result *r);
 
-/* The record of frame `number`, NULL when the view has none. */
-const struct wc_frame_rec *wc_net_frame(const struct wc_view *v, uint64_t number);
-
-/* Seconds from the view's first frame to ts_ns (Wireshark's frame.time_relative). */
-double wc_net_rel_s(const struct wc_view *v, int64_t ts_ns);
-
 /* "9", "9 and 10", "1, 3 and 5" (the first 8, then "… (12 in all)"). Returns buf. */
 const char *wc_net_list(char *buf, size_t len, const uint64_t *v, size_t n);
 

@@ -55,11 +55,6 @@ int wc_tcp_dir_side(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c, c
 /* "client → server" for a direction name. */
 const char *wc_tcp_dir_words(const char *dir);
 
-/* The frame record numbered n, or NULL. */
-const struct wc_frame_rec *wc_tcp_frame(const struct wc_view *v, uint64_t n);
-/* Seconds from the capture's first frame to ns. */
-double wc_tcp_secs(const struct wc_view *v, int64_t ns);
-
 /* The frames (and times, when ts is not NULL) of the SYNs c's opener sent, retransmissions
  * included; at most max. */
 size_t wc_tcp_syns(const struct wc_tcp_conn *c, uint64_t *frames, int64_t *ts, size_t max);

@@ -168,25 +168,6 @@ const char *wc_tcp_dir_words(const char *dir)
 	return "both directions";
 }
 
-const struct wc_frame_rec *wc_tcp_frame(const struct wc_view *v, uint64_t n)
-{
-	size_t lo = 0, hi = v->frame_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (v->frames[mid].number < n)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < v->frame_count && v->frames[lo].number == n ? &v->frames[lo] : NULL;
-}
-
-double wc_tcp_secs(const struct wc_view *v, int64_t ns)
-{
-	int64_t t0 = v->frame_count ? v->frames[0].ts_ns : 0;
-	return (double)(ns - t0) / 1e9;
-}
-
 size_t wc_tcp_syns(const struct wc_tcp_conn *c, uint64_t *frames, int64_t *ts, size_t max)
 {
 	size_t n = 0;

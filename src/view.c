@@ -217,6 +217,25 @@ void wc_view_free(struct wc_view *v)
 	memset(v, 0, sizeof *v);
 }
 
+const struct wc_frame_rec *wc_view_frame(const struct wc_view *v, uint64_t number)
+{
+	size_t lo = 0, hi = v->frame_count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (v->frames[mid].number < number)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < v->frame_count && v->frames[lo].number == number ? &v->frames[lo] : NULL;
+}
+
+double wc_view_secs(const struct wc_view *v, int64_t ts_ns)
+{
+	int64_t first = v->frame_count ? v->frames[0].ts_ns : ts_ns;
+	return (double)(ts_ns - first) / 1e9;
+}
+
 const struct wc_view *wc_view_find(const struct wc_view *views, size_t n, const char *role)
 {
 	if (n == 0)
