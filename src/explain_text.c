@@ -468,7 +468,8 @@ static void tcp_segments(struct wc_outbuf *out, const struct wc_xctx *x, const s
 	uint32_t partial = c->side[0].checksum_partial + c->side[1].checksum_partial;
 	if (partial)
 		wc_outbuf_printf(out, "  checksums: %" PRIu32 " partial — transmit offload on the capturing host: the "
-		             "network card fills the checksum in after the capture saw the packet; not an error\n",
+		             "kernel leaves the checksum to the network card, which fills it in after the capture "
+		             "saw the packet (on lo nothing ever does); not an error\n",
 		        partial);
 }
 
@@ -772,7 +773,7 @@ static void summary_checksums(struct wc_outbuf *out, const struct wc_stats *s)
 	wc_outbuf_puts(out, *layer_sep == ';' ? "\n" : " none verified\n");
 	if (s->csum[WC_CK_TCP][WC_CSUM_PARTIAL] || s->csum[WC_CK_UDP][WC_CSUM_PARTIAL])
 		wc_outbuf_puts(out, "    partial = transmit offload on the capturing host (the card computes the checksum "
-		      "after the capture), not an error\n");
+		      "after the capture; on lo nothing does), not an error\n");
 	if (s->csum[WC_CK_UDP][WC_CSUM_ZERO])
 		LIT(out, "    zero = UDP checksum disabled by the sender (allowed over IPv4)\n");
 }
