@@ -3,35 +3,9 @@
 # lines, every exit status (0 pass, 1 fail, 2 usage/scenario/capture error, 3
 # inconclusive), JSON and JUnit reports read back, vantage tags and placeholders.
 set -u
-SRC=${WC_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${WC_BUILDDIR:-.}
-WC="$BUILD/src/wirecheck"
+TEST=cmd_check; . "$(dirname "$0")/lib.sh"
 CAP="$SRC/captures/tcp-echo-lo.pcap"
 FIX="$SRC/tests/fixtures/verdict"
-TMP="$BUILD/tests/tmp/cmd_check.$$"
-mkdir -p "$TMP" || exit 99
-trap 'rm -rf "$TMP"' EXIT
-export NO_COLOR=1
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-# has FILE LINE: FILE holds LINE as a whole line
-has() {
-	grep -qxF -- "$2" "$1" || { fail "$1 lacks the line: $2"; sed 's/^/    | /' "$1"; }
-}
-
-# status EXPECTED CMD...: run and compare the exit status; output in $TMP/out, $TMP/err
-status() {
-	want=$1
-	shift
-	"$@" >"$TMP/out" 2>"$TMP/err"
-	got=$?
-	[ "$got" -eq "$want" ] || fail "'$*' exited $got, expected $want: $(cat "$TMP/err")"
-}
 
 # json FILE PYTHON-EXPR [ARG]: the expression, over the report loaded as r (and ARG as
 # a), must be true
@@ -164,5 +138,4 @@ has "$TMP/err" "wirecheck: check: unknown option '--bogus'"
 status 0 "$WC" check --help
 grep -q "^Usage: wirecheck check \[ROLE=\]CAPTURE... --expect SCENARIO.json" "$TMP/out" || fail "--help shows no usage"
 
-[ "$failures" -eq 0 ] || exit 1
-exit 0
+finish

@@ -3,21 +3,7 @@
 # python3-junitparser) loads the hand-built sample outcomes written by report_sample and
 # must find the suites, cases, failures and skips the report means.
 set -u
-SRC=${WC_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-BUILD=${WC_BUILDDIR:-.}
-TMP="$BUILD/tests/tmp/junit.$$"
-mkdir -p "$TMP" || exit 99
-trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-fail() {
-	echo "FAIL: $*"
-	failures=$((failures + 1))
-}
-
-has() {
-	grep -qxF -- "$2" "$1" || { fail "$1 lacks the line: $2"; sed 's/^/    | /' "$1"; }
-}
+TEST=junit; . "$(dirname "$0")/lib.sh"
 
 # The interpreter that has junitparser: Debian's python3 comes first in CI, but a
 # developer's PATH may hold another one.
@@ -52,5 +38,4 @@ has "$TMP/summary" '  case udp <lost> & "found" | icmp.unreachable: no ICMP erro
 has "$TMP/summary" '  case udp <lost> & "found" | ip.fields: TTL 64 | pass | every packet has TTL 64'
 [ "$(grep -c '^  case ' "$TMP/summary")" -eq 7 ] || fail "junitparser did not see 7 cases"
 
-[ "$failures" -eq 0 ] || exit 1
-exit 0
+finish
