@@ -3,6 +3,11 @@
  * `explain`, `check` and the tests all read captures through here, so they see the same
  * packets, the same anomalies and the same flows. Results arrive through callbacks as
  * the file is read (so memory does not grow with the capture) and as totals at the end.
+ *
+ * The file is read and decoded on a thread of its own; every callback runs on the
+ * caller's thread, one at a time, in frame order, exactly as a single thread would call
+ * them — callers need no locking. A packet (and its frame) handed to on_packet is valid
+ * only during the call.
  */
 #ifndef WC_ANALYZE_H
 #define WC_ANALYZE_H
