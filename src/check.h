@@ -130,9 +130,10 @@ struct wc_check_def {
 	void (*run)(const struct wc_check_ctx *ctx, json_object *args, struct wc_result *r);
 };
 
-/* The checks of each group, NULL-terminated (checks_tcp.c, checks_net.c). */
+/* The checks of each group, NULL-terminated (checks_tcp.c, checks_net.c, checks_proc.c). */
 extern const struct wc_check_def *const wc_checks_tcp[];
 extern const struct wc_check_def *const wc_checks_net[];
+extern const struct wc_check_def *const wc_checks_proc[];
 
 /* Every check, in documentation order: i from 0 to wc_check_count()-1. */
 size_t wc_check_count(void);

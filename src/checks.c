@@ -1,4 +1,5 @@
-/* checks.c — the registry of every check: the TCP group, then the network group. */
+/* checks.c — the registry of every check: the TCP group, the network group, then the
+ * process-level group. */
 #include "check.h"
 
 #include <string.h>
@@ -13,7 +14,7 @@ static size_t group_len(const struct wc_check_def *const *g)
 
 size_t wc_check_count(void)
 {
-	return group_len(wc_checks_tcp) + group_len(wc_checks_net);
+	return group_len(wc_checks_tcp) + group_len(wc_checks_net) + group_len(wc_checks_proc);
 }
 
 const struct wc_check_def *wc_check_at(size_t i)
@@ -22,7 +23,11 @@ const struct wc_check_def *wc_check_at(size_t i)
 	if (i < n)
 		return wc_checks_tcp[i];
 	i -= n;
-	return i < group_len(wc_checks_net) ? wc_checks_net[i] : NULL;
+	n = group_len(wc_checks_net);
+	if (i < n)
+		return wc_checks_net[i];
+	i -= n;
+	return i < group_len(wc_checks_proc) ? wc_checks_proc[i] : NULL;
 }
 
 const struct wc_check_def *wc_check_find(const char *name)
