@@ -155,4 +155,8 @@ else
 	echo "explain not measured: $wirecheck is not built (the whole program must link: 'make src/wirecheck')"
 	failed=1
 fi
+# Issue 4's figure: what a live run costs before any program runs.
+if [ -x "$build/bench/runner_overhead" ]; then
+	"$build/bench/runner_overhead" "$out" || failed=1
+fi
 exit $failed

@@ -169,19 +169,6 @@ static ssize_t send_one(const struct wc_topo *t)
 	                  sizeof payload, 2000, seen, sizeof seen);
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* ---- tests --------------------------------------------------------------------- */
 
 static void test_loopback_capture(void)
@@ -291,51 +278,12 @@ static void test_start_all_is_all_or_nothing(void)
 	down_and_check(&t);
 }
 
-/* Issue 4's benchmark: setup + capture + teardown of a trivial scenario, programs
- * excluded, target at most 50 ms median. Printed to the test log. */
-static double median_run_ms(const char *json, int captures)
-{
-	double ms[10];
-	for (int i = 0; i < 10; i++) {
-		struct timespec t0;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		struct wc_topo t;
-		if (!make_topo(&t, json))
-			return -1;
-		struct wc_livecap_opts o[2] = {point(&t, WC_HOST_CLIENT, "livecap-bench-c.pcap"),
-		                               point(&t, WC_HOST_SERVER, "livecap-bench-s.pcap")};
-		struct wc_livecap *c[2];
-		struct wc_livecap_result r[2];
-		char errbuf[WC_ERRBUF_SIZE];
-		if (wc_livecap_start_all(o, (size_t)captures, c, errbuf) != 0 ||
-		    wc_livecap_stop_all(c, (size_t)captures, r, errbuf) != 0 || !r[0].conclusive ||
-		    (captures == 2 && !r[1].conclusive))
-			return -1;
-		wc_topo_down(&t);
-		ms[i] = ms_since(&t0);
-	}
-	remove(wc_scratch("livecap-bench-c.pcap"));
-	remove(wc_scratch("livecap-bench-s.pcap"));
-	qsort(ms, 10, sizeof ms[0], by_value);
-	return (ms[4] + ms[5]) / 2;
-}
-
-static void test_overhead(void)
-{
-	double lo = median_run_ms("{\"kind\": \"loopback\"}", 1);
-	double veth = median_run_ms("{\"kind\": \"veth\"}", 2);
-	printf("\n  setup+capture+teardown median of 10: loopback %.2f ms, veth (2 captures) %.2f ms\n", lo, veth);
-	CU_ASSERT_TRUE(lo >= 0 && lo < 1000);
-	CU_ASSERT_TRUE(veth >= 0 && veth < 1000);
-}
-
 static const struct wc_test livecap_tests[] = {
 	{"lo: one datagram, counts agree, partial checksum", test_loopback_capture},
 	{"veth, offload off: both hosts record it, real checksum", test_veth_capture_both_hosts},
 	{"veth, offload kept: the sender's capture holds a partial sum", test_veth_offload_kept_is_partial},
 	{"a device missing from the namespace is refused, no file made", test_missing_device_refused},
 	{"start_all: one point failing leaves nothing running, no file", test_start_all_is_all_or_nothing},
-	{"setup+capture+teardown time, median of 10", test_overhead},
 	{NULL, NULL},
 };
 static const struct wc_suite livecap_suite = {"livecap", livecap_tests};

@@ -137,19 +137,6 @@ static size_t topo_inodes(const struct wc_topo *t, ino_t *out)
 	return n;
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
-static int by_value(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return x < y ? -1 : x > y;
-}
-
 /* ---- tests --------------------------------------------------------------------- */
 
 static void test_config_defaults(void)
@@ -405,35 +392,6 @@ static void test_unprivileged_user_namespace(void)
 	CU_ASSERT_EQUAL(WEXITSTATUS(status), 0);
 }
 
-static double median_ms(const struct wc_topo_config *cfg)
-{
-	double ms[10];
-	char errbuf[WC_ERRBUF_SIZE];
-	for (int i = 0; i < 10; i++) {
-		struct wc_topo t;
-		struct timespec t0;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (wc_topo_up(&t, cfg, errbuf) != 0)
-			return -1;
-		wc_topo_down(&t);
-		ms[i] = ms_since(&t0);
-	}
-	qsort(ms, 10, sizeof ms[0], by_value);
-	return (ms[4] + ms[5]) / 2;
-}
-
-/* Issue 4's overhead target is 50 ms median for a trivial scenario; the figures go to
- * the log. (Closing the fds ends teardown for us; the kernel frees the namespaces in
- * its own worker afterwards.) */
-static void test_setup_teardown_time(void)
-{
-	struct wc_topo_config lo = config(WC_TOPO_LOOPBACK, NULL), veth = config(WC_TOPO_VETH, "{\"kind\": \"veth\"}");
-	double a = median_ms(&lo), b = median_ms(&veth);
-	printf("\n  setup+teardown median of 10: loopback %.2f ms, veth %.2f ms\n", a, b);
-	CU_ASSERT_TRUE(a >= 0 && a < 1000);
-	CU_ASSERT_TRUE(b >= 0 && b < 1000);
-}
-
 static const struct wc_test topology_tests[] = {
 	{"config: defaults and given values", test_config_defaults},
 	{"config: client and server of different IP versions refused", test_config_refuses_mixed_families},
@@ -446,7 +404,6 @@ static const struct wc_test topology_tests[] = {
 	{"a SIGKILLed holder leaves no namespace or interface", test_sigkill_leaves_nothing},
 	{"wc_netns_cleanup releases every namespace", test_cleanup_releases_all},
 	{"unprivileged: both topologies through a user namespace", test_unprivileged_user_namespace},
-	{"setup+teardown time, median of 10", test_setup_teardown_time},
 	{NULL, NULL},
 };
 static const struct wc_suite topology_suite = {"topology", topology_tests};
