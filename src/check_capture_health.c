@@ -1,10 +1,13 @@
 /* check_capture_health.c — capture.health: the capture itself is fit to judge. When it is
  * not, the verdict is INCONCLUSIVE (never FAIL: it is not the student's fault), and the
- * report turns the whole run inconclusive. */
+ * report turns the whole run inconclusive. With the record of the live run that made the
+ * capture, the kernel's counts say whether packets were lost before reaching the file. */
 #include "checks_net.h"
 
 #include <stdio.h>
 #include <string.h>
+
+#include "runrec.h"
 
 static const struct wc_field args[] = {
 	{.key = "require_syn", .type = WC_F_BOOL, .default_text = "true",
@@ -62,6 +65,43 @@ static void problem(char *buf, size_t len, const char *text)
 	wc_net_cat(buf, len, "%s%s", buf[0] ? "; " : "", text);
 }
 
+/* The run's capture point that wrote the view: the one tagged as the view, or the only
+ * one when either of them is untagged (a lone capture stands for every vantage). */
+static const struct wc_run_capture *run_capture(const struct wc_run_record *run, const char *role)
+{
+	for (size_t i = 0; i < run->cap_count; i++)
+		if (strcmp(run->caps[i].tag, role) == 0)
+			return &run->caps[i];
+	if (run->cap_count == 1 && (!role[0] || !run->caps[0].tag[0]))
+		return &run->caps[0];
+	return NULL;
+}
+
+/* What the kernel's counts say against the capture, as a problem in line; "" when the
+ * capture point wrote every packet it received. */
+static void run_problem(const struct wc_run_record *run, const struct wc_view *v,
+                        const struct wc_run_capture **found, char *line, size_t len)
+{
+	const struct wc_run_capture *c = *found = run_capture(run, v->role);
+	line[0] = '\0';
+	if (!c && v->role[0])
+		snprintf(line, len, "the run recorded no capture point tagged %s, so nothing says whether the kernel "
+		         "dropped packets of this capture", v->role);
+	else if (!c)
+		snprintf(line, len, "the run recorded %zu capture points and this capture is untagged, so nothing says "
+		         "which one's kernel counts apply: tag it", run->cap_count);
+	else if (c->cap.conclusive)
+		return;
+	else if (c->cap.reason[0])
+		snprintf(line, len, "%s", c->cap.reason);
+	else if (c->cap.dropped)
+		snprintf(line, len, "the kernel dropped %llu of %llu packets", (unsigned long long)c->cap.dropped,
+		         (unsigned long long)c->cap.received);
+	else
+		snprintf(line, len, "%llu packets passed the filter but %llu were written",
+		         (unsigned long long)c->cap.received, (unsigned long long)c->cap.written);
+}
+
 static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result *r)
 {
 	const struct wc_view *v = wc_net_view(ctx, a, r);
@@ -72,6 +112,12 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 		r->verdict = WC_INCONCLUSIVE;
 		wc_result_reason(r, "the capture holds no frames, so there is nothing to judge");
 		return;
+	}
+	const struct wc_run_capture *live = NULL;
+	if (ctx->run) {
+		run_problem(ctx->run, v, &live, line, sizeof line);
+		if (line[0])
+			problem(probs, sizeof probs, line);
 	}
 	if (v->a.container_broken) {
 		snprintf(line, sizeof line, "the file breaks off after frame %llu (%s): what followed is lost",
@@ -114,7 +160,10 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 			problem(probs, sizeof probs, line);
 		}
 	}
-	const char *drops = ctx->run ? "" : "; kernel drops are not recorded in a capture file, so only a live run can rule them out";
+	char drops[96] = "; kernel drops are not recorded in a capture file, so only a live run can rule them out";
+	if (live)
+		snprintf(drops, sizeof drops, "; the kernel dropped none of %llu packets, all written",
+		         (unsigned long long)live->cap.received);
 	if (probs[0]) {
 		r->verdict = WC_INCONCLUSIVE;
 		wc_result_reason(r, "the capture is not fit to judge: %s", probs);
@@ -129,8 +178,8 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 
 const struct wc_check_def wc_check_capture_health = {
 	.name = "capture.health",
-	.summary = "the capture is fit to judge: every SYN seen, no snaplen cut, no duplicates, one "
-	           "link type or handled, file intact; when not, the run is inconclusive, never failed",
+	.summary = "the capture is fit to judge (file intact, every SYN seen, nothing cut short, "
+	           "duplicated or dropped); if not, the run is inconclusive",
 	.args = args,
 	.example = "{\"check\": \"capture.health\"}",
 	.run = run,

@@ -11,15 +11,16 @@
 
 #include "cmd_check.h"
 #include "report.h"
+#include "runrec.h"
 #include "scenario.h"
 #include "verdict.h"
 
 enum { EXIT_USAGE = 2 };
-enum { OPT_EXPECT = 256, OPT_REPORT, OPT_SET };
+enum { OPT_EXPECT = 256, OPT_REPORT, OPT_SET, OPT_RUN };
 
 static const char usage_text[] =
 	"Usage: wirecheck check [ROLE=]CAPTURE... --expect SCENARIO.json\n"
-	"                       [--report FORMAT:PATH]... [--set KEY=VALUE]...\n"
+	"                       [--run RUN.json] [--report FORMAT:PATH]... [--set KEY=VALUE]...\n"
 	"\n"
 	"Judge captures against the expectations of a scenario: every check passes, fails\n"
 	"or is inconclusive, with its reason, the frames it rests on and a Wireshark\n"
@@ -28,6 +29,10 @@ static const char usage_text[] =
 	"  CAPTURE                 a .pcap or .pcapng file; with several, tag each with\n"
 	"                          where it was taken: client=c.pcap server=s.pcap\n"
 	"  --expect SCENARIO.json  the scenario whose expectations are checked\n"
+	"  --run RUN.json          the record of the live run that made the captures (run.json\n"
+	"                          of wirecheck run --keep-pcap): the process checks and\n"
+	"                          capture.health judge as in that run; with no CAPTURE, the\n"
+	"                          run's own captures are judged\n"
 	"  --report FORMAT:PATH    write a report: FORMAT text, json or junit; PATH - is\n"
 	"                          standard output; repeatable (default: text:-)\n"
 	"  --set KEY=VALUE         fill the placeholder {port}, {server} or {client}; those\n"
@@ -41,6 +46,7 @@ static const char usage_text[] =
 
 static const struct option long_options[] = {
 	{"expect", required_argument, NULL, OPT_EXPECT},
+	{"run", required_argument, NULL, OPT_RUN},
 	{"report", required_argument, NULL, OPT_REPORT},
 	{"set", required_argument, NULL, OPT_SET},
 	{"help", no_argument, NULL, 'h'},
@@ -60,6 +66,7 @@ struct capture_arg {
 
 struct check_cmd {
 	const char *expect;
+	const char *run;            /* the run record, or NULL */
 	struct report_req *reports;
 	size_t report_count;
 	struct capture_arg *captures;
@@ -140,19 +147,19 @@ static void add_capture(struct check_cmd *cmd, const char *arg)
 	}
 }
 
-static int check_tags(const struct check_cmd *cmd, char *errbuf)
+static int check_tags(const struct capture_arg *caps, size_t n, char *errbuf)
 {
-	if (cmd->capture_count == 0)
+	if (n == 0)
 		return wc_err(errbuf, "check: no capture file given");
-	for (size_t i = 0; i < cmd->capture_count; i++) {
-		const struct capture_arg *c = &cmd->captures[i];
+	for (size_t i = 0; i < n; i++) {
+		const struct capture_arg *c = &caps[i];
 		if (!c->path[0])
 			return wc_err(errbuf, "check: '%s=' names no capture file", c->role);
-		if (cmd->capture_count > 1 && !c->role[0])
+		if (n > 1 && !c->role[0])
 			return wc_err(errbuf, "check: with several captures, tag each with where it was taken "
 			                      "(client=c.pcap server=s.pcap): '%s' has no tag", c->path);
 		for (size_t j = 0; j < i; j++)
-			if (c->role[0] && strcmp(c->role, cmd->captures[j].role) == 0)
+			if (c->role[0] && strcmp(c->role, caps[j].role) == 0)
 				return wc_err(errbuf, "check: two captures tagged '%s'", c->role);
 	}
 	return 0;
@@ -172,6 +179,11 @@ static int parse(int argc, char **argv, struct check_cmd *cmd, char *errbuf)
 			if (cmd->expect)
 				return wc_err(errbuf, "check: one --expect at a time");
 			cmd->expect = optarg;
+			break;
+		case OPT_RUN:
+			if (cmd->run)
+				return wc_err(errbuf, "check: one --run at a time");
+			cmd->run = optarg;
 			break;
 		case OPT_REPORT:
 			if (add_report(cmd, optarg, errbuf) != 0)
@@ -193,7 +205,8 @@ static int parse(int argc, char **argv, struct check_cmd *cmd, char *errbuf)
 		add_capture(cmd, argv[i]);
 	if (!cmd->expect)
 		return wc_err(errbuf, "check: --expect SCENARIO.json is required");
-	if (check_tags(cmd, errbuf) != 0)
+	/* with --run and no capture, the run's own captures are judged (judge()) */
+	if ((cmd->capture_count || !cmd->run) && check_tags(cmd->captures, cmd->capture_count, errbuf) != 0)
 		return -1;
 	if (cmd->report_count == 0) {
 		cmd->reports[0] = (struct report_req){.fmt = WC_REPORT_TEXT, .path = "-"};
@@ -251,25 +264,66 @@ static void close_reports(struct check_cmd *cmd, FILE *out)
 		}
 }
 
-/* Everything after the arguments: scenario, captures, checks, reports. */
+/* With --run and no capture given: the run's capture points, tagged as the run tagged
+ * them (paths borrowed from the record). */
+static int run_captures(struct check_cmd *cmd, const struct wc_run_record *rec, char *errbuf)
+{
+	if (!rec->cap_count)
+		return check_tags(cmd->captures, 0, errbuf);
+	struct capture_arg *caps = calloc(rec->cap_count, sizeof *caps);
+	if (!caps)
+		return wc_err(errbuf, "out of memory");
+	for (size_t i = 0; i < rec->cap_count; i++) {
+		snprintf(caps[i].role, sizeof caps[i].role, "%s", rec->caps[i].tag);
+		caps[i].path = rec->caps[i].path;
+	}
+	free(cmd->captures);
+	cmd->captures = caps;
+	cmd->capture_count = rec->cap_count;
+	return check_tags(cmd->captures, cmd->capture_count, errbuf);
+}
+
+/* The values the live run gave the placeholders, where --set gave none. */
+static int run_placeholders(struct wc_placeholders *ph, const struct wc_run_record *rec, char *errbuf)
+{
+	const char *vals[WC_PH__COUNT] = {[WC_PH_PORT] = rec->port, [WC_PH_SERVER] = rec->server,
+	                                  [WC_PH_CLIENT] = rec->client};
+	for (int i = 0; i < WC_PH__COUNT; i++) {
+		if (ph->p[i].source != WC_PH_UNKNOWN || !vals[i][0])
+			continue;
+		if (wc_placeholders_set(ph, ph->p[i].name, vals[i], errbuf) != 0)
+			return -1;
+		ph->p[i].source = WC_PH_RUN;
+	}
+	return 0;
+}
+
+/* Everything after the arguments: scenario, run record, captures, checks, reports. */
 static int judge(struct check_cmd *cmd, FILE *out, char *errbuf)
 {
 	int status = EXIT_USAGE;
 	struct wc_outcome outcome = {0};
-	struct wc_view *views = calloc(cmd->capture_count, sizeof *views);
+	struct wc_run_record rec = {0};
+	struct wc_view *views = NULL;
 	size_t loaded = 0;
-	struct wc_scenario *s = views ? wc_scenario_load(cmd->expect, errbuf) : NULL;
-	if (!views)
-		wc_err(errbuf, "out of memory");
+	struct wc_scenario *s = wc_scenario_load(cmd->expect, errbuf);
 	if (!s)
 		goto done;
+	if (cmd->run && (wc_run_record_load(cmd->run, &rec, errbuf) != 0 || run_placeholders(&cmd->ph, &rec, errbuf) != 0))
+		goto done;
+	if (cmd->capture_count == 0 && run_captures(cmd, &rec, errbuf) != 0)
+		goto done;
+	if (!(views = calloc(cmd->capture_count, sizeof *views))) {
+		wc_err(errbuf, "out of memory");
+		goto done;
+	}
 	for (; loaded < cmd->capture_count; loaded++)
 		if (wc_view_load(cmd->captures[loaded].path, cmd->captures[loaded].role, &views[loaded], errbuf) != 0)
 			goto done;
 	wc_placeholders_infer(&cmd->ph, views, loaded);
 	if (open_reports(cmd, out, errbuf) != 0)
 		goto done;
-	if (wc_verdict_run(s, views, loaded, &cmd->ph, &outcome, errbuf) != 0)
+	if (wc_verdict_run(s, views, loaded, &cmd->ph, cmd->run ? &rec : NULL, &outcome, errbuf) != 0)
 		goto done;
 	if (write_reports(cmd, out, &outcome, errbuf) == 0)
 		status = wc_verdict_exit_status(outcome.verdict);
@@ -279,6 +333,7 @@ done:
 	for (size_t i = 0; i < loaded; i++)
 		wc_view_free(&views[i]);
 	free(views);
+	wc_run_record_free(&rec);
 	if (s)
 		wc_scenario_free(s);
 	return status;

@@ -6,10 +6,11 @@
 
 #include "cmd.h"
 #include "cmd_check.h"
+#include "cmd_run.h"
 #include "explain.h"
 
 /* Exit statuses (DESIGN.md): 0 done, 2 usage error or a capture that cannot be opened;
- * `check` adds 1 (a check failed) and 3 (inconclusive). */
+ * `check` and `run` add 1 (a check failed) and 3 (inconclusive). */
 enum { EXIT_OK = 0, EXIT_USAGE = 2 };
 
 static const char usage_text[] =
@@ -22,9 +23,11 @@ static const char usage_text[] =
 	"  explain CAPTURE   explain a .pcap or .pcapng capture in plain language\n"
 	"  check CAPTURE... --expect SCENARIO.json\n"
 	"                    judge captures against a scenario's expectations\n"
+	"  run SCENARIO.json|DIR...\n"
+	"                    run scenarios live in network namespaces and judge them\n"
 	"\n"
 	"Run 'wirecheck COMMAND --help' for its options; 'man wirecheck' for more.\n"
-	"Exit status: 0 done (check: every check passed); 1 a check failed;\n"
+	"Exit status: 0 done (check, run: every check passed); 1 a check failed;\n"
 	"2 usage or scenario error, or a capture that cannot be opened; 3 inconclusive.\n";
 
 static const char explain_usage_text[] =
@@ -90,6 +93,8 @@ int main(int argc, char **argv)
 		return run_explain(argc - 1, argv + 1);
 	if (strcmp(cmd, "check") == 0)
 		return wc_cmd_check_main(argc - 1, argv + 1, stdout, stderr);
+	if (strcmp(cmd, "run") == 0)
+		return wc_cmd_run_main(argc - 1, argv + 1, stdout, stderr);
 	char msg[256];
 	snprintf(msg, sizeof msg, cmd[0] == '-' ? "unknown option '%s'" : "unknown command '%s'", cmd);
 	return usage_error(msg, "");

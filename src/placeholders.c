@@ -277,6 +277,7 @@ const char *wc_ph_source_name(enum wc_ph_source s)
 	case WC_PH_UNKNOWN: return "unknown";
 	case WC_PH_SET: return "set";
 	case WC_PH_CAPTURE: return "capture";
+	case WC_PH_RUN: return "run";
 	}
 	return "unknown";
 }
@@ -315,6 +316,13 @@ int wc_placeholders_set(struct wc_placeholders *ph, const char *key, const char 
 	p->source = WC_PH_SET;
 	p->why[0] = '\0';
 	return 0;
+}
+
+void wc_placeholders_from_run(struct wc_placeholders *ph)
+{
+	for (int i = 0; i < WC_PH__COUNT; i++)
+		if (ph->p[i].source != WC_PH_UNKNOWN)
+			ph->p[i].source = WC_PH_RUN;
 }
 
 void wc_placeholders_infer(struct wc_placeholders *ph, const struct wc_view *views, size_t n)

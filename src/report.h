@@ -28,6 +28,11 @@ int wc_report_text(FILE *out, const struct wc_outcome *o, size_t n, bool color, 
 int wc_report_json(FILE *out, const struct wc_outcome *o, size_t n, char *errbuf);
 int wc_report_junit(FILE *out, const struct wc_outcome *o, size_t n, char *errbuf);
 
+/* How a live run's program ended, one line: "exited with status 0 after 0.41 s",
+ * "was ended by SIGKILL after 10.00 s: its time limit ran out; 2 zombies left". */
+struct wc_run_role;
+void wc_report_program_ended(const struct wc_run_role *r, char *buf, size_t len);
+
 /* The report in format fmt (the three above; colour only for text). */
 int wc_report_write(enum wc_report_format fmt, FILE *out, const struct wc_outcome *o, size_t n, bool color,
                     char *errbuf);

@@ -6,7 +6,9 @@
 #include <time.h>
 
 #include "jsonw.h"
+#include "checks_proc.h"
 #include "report.h"
+#include "runrec.h"
 
 #define REPORT_VERSION 1
 
@@ -131,6 +133,59 @@ static void placeholders(struct wc_jsonw *w, const struct wc_placeholders *ph)
 	wc_jsonw_end_object(w);
 }
 
+/* A live run's programs and capture points; null offline. */
+static void live_run(struct wc_jsonw *w, const struct wc_run_record *run)
+{
+	wc_jsonw_key(w, "programs");
+	if (!run) {
+		wc_jsonw_null(w);
+		return;
+	}
+	wc_jsonw_begin_array(w);
+	for (size_t i = 0; i < run->role_count; i++) {
+		const struct wc_run_role *r = &run->roles[i];
+		char ended[512];
+		wc_report_program_ended(r, ended, sizeof ended);
+		wc_jsonw_begin_object(w);
+		k_str(w, "role", r->role);
+		k_str(w, "argv0", r->argv0);
+		k_bool(w, "started", r->started);
+		k_str(w, "ended", ended);
+		wc_jsonw_key(w, "exit_status");
+		if (r->exited)
+			wc_jsonw_uint(w, (uint64_t)r->exit_status);
+		else
+			wc_jsonw_null(w);
+		k_str_or_null(w, "signal", r->exited ? NULL : wc_proc_signame(r->term_signal));
+		k_bool(w, "timed_out", r->timed_out);
+		k_bool(w, "stopped", r->stopped);
+		k_num(w, "wall_seconds", SECONDS, r->wall_secs);
+		wc_jsonw_key(w, "zombies");
+		if (r->zombies >= 0)
+			wc_jsonw_uint(w, (uint64_t)r->zombies);
+		else
+			wc_jsonw_null(w);
+		k_bool(w, "traced", r->traced);
+		k_str_or_null(w, "note", r->note);
+		wc_jsonw_end_object(w);
+	}
+	wc_jsonw_end_array(w);
+	wc_jsonw_key(w, "capture_points");
+	wc_jsonw_begin_array(w);
+	for (size_t i = 0; i < run->cap_count; i++) {
+		const struct wc_run_capture *c = &run->caps[i];
+		wc_jsonw_begin_object(w);
+		k_str(w, "role", c->tag);
+		k_uint(w, "received", c->cap.received);
+		k_uint(w, "dropped", c->cap.dropped);
+		k_uint(w, "written", c->cap.written);
+		k_bool(w, "conclusive", c->cap.conclusive);
+		k_str_or_null(w, "reason", c->cap.reason);
+		wc_jsonw_end_object(w);
+	}
+	wc_jsonw_end_array(w);
+}
+
 static void scenario(struct wc_jsonw *w, const struct wc_outcome *o)
 {
 	char when[32];
@@ -145,6 +200,7 @@ static void scenario(struct wc_jsonw *w, const struct wc_outcome *o)
 	k_str(w, "started", when);
 	k_num(w, "seconds", SECONDS, o->elapsed);
 	captures(w, o);
+	live_run(w, o->run);
 	placeholders(w, &o->placeholders);
 	totals(w, o->passed, o->failed, o->inconclusive, o->points, o->points_max);
 	wc_jsonw_key(w, "checks");

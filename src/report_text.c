@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "runrec.h"
 
 struct paint {
 	bool on;
@@ -97,6 +98,12 @@ static void header(FILE *out, const struct paint *p, const struct wc_outcome *o)
 			fprintf(out, ", then it breaks off: %s", c->detail);
 		fputc('\n', out);
 	}
+	if (o->run)
+		for (size_t i = 0; i < o->run->role_count; i++) {
+			char ended[512];
+			wc_report_program_ended(&o->run->roles[i], ended, sizeof ended);
+			fprintf(out, "  program %s (%s): %s\n", o->run->roles[i].role, o->run->roles[i].argv0, ended);
+		}
 	fputs("  placeholders:", out);
 	for (int i = 0; i < WC_PH__COUNT; i++) {
 		const struct wc_placeholder *ph = &o->placeholders.p[i];
@@ -104,7 +111,9 @@ static void header(FILE *out, const struct paint *p, const struct wc_outcome *o)
 		if (ph->source == WC_PH_UNKNOWN)
 			fputs("unknown", out);
 		else
-			fprintf(out, "%s (%s)", ph->value, ph->source == WC_PH_SET ? "from --set" : "from the capture");
+			fprintf(out, "%s (%s)", ph->value, ph->source == WC_PH_SET   ? "from --set"
+			                                 : ph->source == WC_PH_RUN ? "from the run"
+			                                                           : "from the capture");
 	}
 	fputc('\n', out);
 }

@@ -73,6 +73,7 @@ void wc_run_record_free(struct wc_run_record *rec)
 		output_free(&rec->roles[i].out);
 		output_free(&rec->roles[i].err);
 		wc_trace_free(&rec->roles[i].trace);
+		free(rec->roles[i].trace_path);
 	}
 	for (size_t i = 0; i < rec->cap_count; i++)
 		free(rec->caps[i].path);

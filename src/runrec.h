@@ -28,6 +28,8 @@ struct wc_run_output {
 struct wc_run_role {
 	char role[16];
 	char argv0[256];
+	bool started;               /* the program was started (exec succeeded) */
+	char note[256];             /* what the runner has to say about its start, "" */
 	bool exited;                /* ended by exit(): exit_status holds its status */
 	int exit_status;            /* -1 unless exited */
 	int term_signal;            /* the signal that ended it, 0 when it exited or never ended */
@@ -39,6 +41,7 @@ struct wc_run_role {
 	int zombies;                /* of those, zombies (exited, never waited for); -1 unknown */
 	bool pid_ns;                /* ran in a PID namespace of its own */
 	bool traced;                /* ran with the socket-call trace library preloaded */
+	char *trace_path;           /* the trace file it was read from (NULL: none); owned */
 	struct wc_trace trace;      /* its socket calls (empty when not traced) */
 };
 
@@ -51,6 +54,7 @@ struct wc_run_capture {
 };
 
 struct wc_run_record {
+	char port[8], server[64], client[64]; /* what {port}, {server}, {client} were; "" unknown */
 	struct wc_run_role *roles;
 	size_t role_count;
 	struct wc_run_capture *caps;
@@ -72,6 +76,18 @@ int wc_run_output_set(struct wc_run_output *o, const void *bytes, size_t len, ui
 
 /* The role named role, or NULL. */
 const struct wc_run_role *wc_run_find_role(const struct wc_run_record *rec, const char *role);
+
+/* ---- saved with the captures (doc/run-record.md) ---------------------------------- */
+
+/* Write the record as JSON to path (run.json beside the kept captures). Capture and
+ * trace paths are written relative to the file's directory when they lie inside it, so
+ * the directory can be moved as a whole. Returns 0, or -1 with errbuf. */
+int wc_run_record_save(const struct wc_run_record *rec, const char *path, char *errbuf);
+
+/* Read a record written by wc_run_record_save, re-reading each role's trace file
+ * (relative paths taken from the JSON file's directory). A missing or malformed key is an
+ * error naming the file and JSON path. Returns 0, or -1 with errbuf and rec left empty. */
+int wc_run_record_load(const char *path, struct wc_run_record *rec, char *errbuf);
 
 /* Release everything the record owns and leave it empty. */
 void wc_run_record_free(struct wc_run_record *rec);

@@ -242,6 +242,126 @@ static json_object *member(json_object *obj, const char *key)
 	return v;
 }
 
+/* ---- expectations the programs imply ------------------------------------------------ */
+
+/* A program key that stands for an expectation: the check it becomes, the argument that
+ * takes its value, and proc.output's stream. */
+static const struct {
+	const char *key;
+	const char *check;
+	const char *arg;
+	const char *stream;
+} implied_keys[] = {
+	{"expect_exit", "proc.exit", "status", NULL},
+	{"expect_stdout", "proc.output", "matches", "stdout"},
+	{"expect_stderr", "proc.output", "matches", "stderr"},
+};
+#define IMPLIED_KINDS (sizeof implied_keys / sizeof implied_keys[0])
+
+static size_t implied_count(json_object *programs)
+{
+	size_t n = 0;
+	for (size_t i = 0, np = programs ? json_object_array_length(programs) : 0; i < np; i++)
+		for (size_t k = 0; k < IMPLIED_KINDS; k++)
+			n += json_object_object_get_ex(json_object_array_get_idx(programs, i), implied_keys[k].key, NULL);
+	return n;
+}
+
+static const struct wc_field *arg_field(const struct wc_check_def *def, const char *key)
+{
+	for (const struct wc_field *f = def ? def->args : NULL; f && f->key; f++)
+		if (strcmp(f->key, key) == 0)
+			return f;
+	return NULL;
+}
+
+/* The value must also follow the rule of the check argument it becomes (proc.output's
+ * "matches" is never empty): checked under the program's own key, so the message names
+ * what the author wrote. */
+static int implied_value_rule(const struct wc_field *arg, const char *key, json_object *v, const char *file,
+                              const char *path, char *errbuf)
+{
+	struct wc_field rule[2] = {*arg, {.key = NULL}};
+	rule[0].key = key;
+	json_object *obj = json_object_new_object();
+	if (!obj || json_object_object_add(obj, key, json_object_get(v)) != 0) {
+		json_object_put(obj);
+		return wc_err(errbuf, "%s: out of memory", file);
+	}
+	int rc = wc_schema_validate(obj, rule, file, path, errbuf);
+	json_object_put(obj);
+	return rc;
+}
+
+static int add_string(json_object *obj, const char *key, const char *value)
+{
+	json_object *s = json_object_new_string(value);
+	if (!s || json_object_object_add(obj, key, s) != 0) {
+		json_object_put(s);
+		return -1;
+	}
+	return 0;
+}
+
+/* {"check": "proc.output", "role": R, "stream": "stdout", "matches": V}, kept in
+ * s->implied so the scenario owns it. */
+static json_object *implied_args(struct wc_scenario *s, size_t kind, const char *role, json_object *v)
+{
+	json_object *a = json_object_new_object();
+	if (!a || json_object_array_add(s->implied, a) != 0) {
+		json_object_put(a);
+		return NULL;
+	}
+	if (add_string(a, "check", implied_keys[kind].check) || add_string(a, "role", role) ||
+	    (implied_keys[kind].stream && add_string(a, "stream", implied_keys[kind].stream)) ||
+	    json_object_object_add(a, implied_keys[kind].arg, json_object_get(v)) != 0)
+		return NULL;
+	return a;
+}
+
+/* "server exits with status 0", "client's stdout matches /connected/". */
+static void implied_label(struct wc_expect *e, size_t kind, const char *role, json_object *v)
+{
+	if (implied_keys[kind].stream)
+		snprintf(e->label, sizeof e->label, "%s's %s matches /%s/", role, implied_keys[kind].stream,
+		         json_object_get_string(v));
+	else
+		snprintf(e->label, sizeof e->label, "%s exits with status %d", role, json_object_get_int(v));
+}
+
+/* After the explicit expectations: one per expect_* key, program by program. */
+static int add_implied(struct wc_scenario *s, json_object *programs, char *errbuf)
+{
+	char prog[32], path[sizeof s->expect->path];
+	for (size_t i = 0, np = programs ? json_object_array_length(programs) : 0; i < np; i++) {
+		json_object *p = json_object_array_get_idx(programs, i);
+		const char *role = wc_schema_str(p, "role", "");
+		snprintf(prog, sizeof prog, "programs[%zu]", i);
+		for (size_t k = 0; k < IMPLIED_KINDS; k++) {
+			json_object *v = NULL;
+			if (!json_object_object_get_ex(p, implied_keys[k].key, &v))
+				continue;
+			snprintf(path, sizeof path, "programs[%zu].%s", i, implied_keys[k].key);
+			const struct wc_check_def *def = wc_check_find(implied_keys[k].check);
+			const struct wc_field *arg = arg_field(def, implied_keys[k].arg);
+			if (!arg)
+				return wc_schema_err(errbuf, s->file, path, "needs the check %s, which is not registered",
+				                     implied_keys[k].check);
+			if (implied_value_rule(arg, implied_keys[k].key, v, s->file, prog, errbuf))
+				return -1;
+			struct wc_expect *e = &s->expect[s->expect_count];
+			if (!(e->args = implied_args(s, k, role, v)))
+				return wc_err(errbuf, "%s: out of memory", s->file);
+			e->def = def;
+			memcpy(e->path, path, sizeof e->path);
+			implied_label(e, k, role, v);
+			e->points = 1;
+			s->expect_count++;
+		}
+	}
+	return 0;
+}
+
 /* ---- building the result ------------------------------------------------------------ */
 
 static int fill(struct wc_scenario *s, char *errbuf)
@@ -254,10 +374,10 @@ static int fill(struct wc_scenario *s, char *errbuf)
 	s->topology = member(s->root, "topology");
 	s->programs = member(s->root, "programs");
 	s->faults = member(s->root, "faults");
-	s->expect = calloc(n, sizeof *s->expect);
-	if (!s->expect)
+	s->expect = calloc(n + implied_count(s->programs), sizeof *s->expect);
+	s->implied = json_object_new_array();
+	if (!s->expect || !s->implied)
 		return wc_err(errbuf, "%s: out of memory", s->file);
-	s->expect_count = n;
 	for (size_t i = 0; i < n; i++) {
 		struct wc_expect *e = &s->expect[i];
 		e->args = json_object_array_get_idx(expect, i);
@@ -267,7 +387,8 @@ static int fill(struct wc_scenario *s, char *errbuf)
 		e->points = wc_schema_num(e->args, "points", 1);
 		snprintf(e->vantage, sizeof e->vantage, "%s", wc_schema_str(e->args, "vantage", ""));
 	}
-	return 0;
+	s->expect_count = n;
+	return add_implied(s, s->programs, errbuf);
 }
 
 /* ---- public entry points ------------------------------------------------------------ */
@@ -310,6 +431,7 @@ void wc_scenario_free(struct wc_scenario *s)
 	if (!s)
 		return;
 	json_object_put(s->root);
+	json_object_put(s->implied);
 	free(s->expect);
 	free(s->file);
 	free(s);

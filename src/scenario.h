@@ -25,7 +25,7 @@
 
 struct wc_expect {
 	const struct wc_check_def *def;
-	json_object *args;          /* the expectation object itself (borrowed from root) */
+	json_object *args;          /* the expectation object itself (borrowed from root or implied) */
 	char path[32];              /* "expect[3]" */
 	char label[160];            /* "name", or the check's summary */
 	double points;              /* default 1 */
@@ -37,8 +37,10 @@ struct wc_scenario {
 	json_object *root;          /* the whole document, owned */
 	const char *name, *summary, *question; /* borrowed from root */
 	json_object *topology, *programs, *faults; /* validated, borrowed; may be NULL */
-	struct wc_expect *expect;
+	struct wc_expect *expect;   /* expect[] in order, then those programs imply */
 	size_t expect_count;
+	json_object *implied;       /* owned: the arguments of the implied expectations
+	                               (programs' expect_exit, expect_stdout, expect_stderr) */
 };
 
 /* The top-level field table (for doc/ and tests). */

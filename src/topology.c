@@ -161,27 +161,38 @@ out:
 	return rc;
 }
 
-/* Interfaces made later in this namespace copy "default": with IPv6 off they send no
- * router solicitations or MLD reports into the captures. A kernel without IPv6 has no
- * such file, and nothing to silence. */
-static int ipv6_off(char *errbuf)
+/* Write value to sysctls of the calling thread's namespace; a file the kernel lacks (no
+ * IPv6) is nothing to silence. */
+static int sysctl_set(const char *const *paths, size_t n, const char *value, char *errbuf)
 {
-	static const char *const paths[] = {"/proc/sys/net/ipv6/conf/default/disable_ipv6",
-	                                    "/proc/sys/net/ipv6/conf/all/disable_ipv6"};
-	for (size_t i = 0; i < 2; i++) {
+	for (size_t i = 0; i < n; i++) {
 		int fd = open(paths[i], O_WRONLY | O_CLOEXEC);
 		if (fd < 0) {
 			if (errno == ENOENT)
 				return 0;
 			return wc_err_errno(errbuf, errno, "open %s", paths[i]);
 		}
-		ssize_t n = write(fd, "1", 1);
+		ssize_t len = write(fd, value, strlen(value));
 		int saved = errno;
 		close(fd);
-		if (n != 1)
+		if (len != (ssize_t)strlen(value))
 			return wc_err_errno(errbuf, saved, "write %s", paths[i]);
 	}
 	return 0;
+}
+
+/* Interfaces made later in this namespace copy "default": with IPv6 off they send no
+ * router solicitations or MLD reports into the captures. IGMP reports for link-local
+ * groups (224.0.0.106, all-snoopers, joined when an interface comes up) are sent after a
+ * random delay and would land in some captures and not others: off too. */
+static int quiet_host(bool v6_off, char *errbuf)
+{
+	static const char *const v6[] = {"/proc/sys/net/ipv6/conf/default/disable_ipv6",
+	                                 "/proc/sys/net/ipv6/conf/all/disable_ipv6"};
+	static const char *const igmp[] = {"/proc/sys/net/ipv4/igmp_link_local_mcast_reports"};
+	if (v6_off && sysctl_set(v6, 2, "1", errbuf) != 0)
+		return -1;
+	return sysctl_set(igmp, 1, "0", errbuf);
 }
 
 static int ethtool_set(int sock, const char *ifname, uint32_t cmd, const char *what, char *errbuf)
@@ -219,10 +230,10 @@ struct step {
 	enum wc_topo_host host;
 };
 
-static int silence_ipv6(void *arg, char *errbuf)
+/* arg: non-NULL to turn IPv6 off as well (a namespace where no IPv6 address is used) */
+static int silence(void *arg, char *errbuf)
 {
-	(void)arg;
-	return ipv6_off(errbuf);
+	return quiet_host(arg != NULL, errbuf);
 }
 
 static int loopback_ns(void *arg, char *errbuf)
@@ -323,11 +334,11 @@ static int build_veth(struct wc_topo *t, char *errbuf)
 		t->host_fd[h] = wc_netns_create(errbuf);
 		if (t->host_fd[h] < 0)
 			return -1;
-		if (v4 && wc_netns_run(t->host_fd[h], silence_ipv6, NULL, errbuf) != 0)
+		if (wc_netns_run(t->host_fd[h], silence, v4 ? t : NULL, errbuf) != 0)
 			return -1;
 	}
 	t->link_fd = wc_netns_create(errbuf);
-	if (t->link_fd < 0 || wc_netns_run(t->link_fd, silence_ipv6, NULL, errbuf) != 0 ||
+	if (t->link_fd < 0 || wc_netns_run(t->link_fd, silence, t, errbuf) != 0 ||
 	    wc_netns_run(t->link_fd, link_ns, t, errbuf) != 0)
 		return -1;
 	for (int h = 0; h < 2; h++) {

@@ -62,8 +62,8 @@ static void order_views(const struct wc_view *views, size_t n, const struct wc_v
 }
 
 static void run_one(const struct wc_expect *e, const struct wc_view *views, size_t n,
-                    const struct wc_placeholders *ph, json_object *ph_json, struct wc_view *ordered,
-                    struct wc_result *r)
+                    const struct wc_placeholders *ph, json_object *ph_json, const struct wc_run_record *run,
+                    struct wc_view *ordered, struct wc_result *r)
 {
 	memset(r, 0, sizeof *r);
 	snprintf(r->check, sizeof r->check, "%s", e->def->name);
@@ -94,7 +94,7 @@ static void run_one(const struct wc_expect *e, const struct wc_view *views, size
 	struct wc_check_ctx ctx = {
 		.views = ordered,
 		.view_count = n,
-		.run = NULL,
+		.run = run,
 		.placeholders = ph_json,
 	};
 	e->def->run(&ctx, args, r);
@@ -164,7 +164,8 @@ void wc_outcome_tally(struct wc_outcome *o)
 }
 
 int wc_verdict_run(const struct wc_scenario *s, const struct wc_view *views, size_t view_count,
-                   const struct wc_placeholders *ph, struct wc_outcome *out, char *errbuf)
+                   const struct wc_placeholders *ph, const struct wc_run_record *run, struct wc_outcome *out,
+                   char *errbuf)
 {
 	memset(out, 0, sizeof *out);
 	if (view_count == 0)
@@ -174,6 +175,7 @@ int wc_verdict_run(const struct wc_scenario *s, const struct wc_view *views, siz
 	out->file = s->file;
 	out->placeholders = *ph;
 	out->started = time(NULL);
+	out->run = run;
 	out->captures = calloc(view_count, sizeof *out->captures);
 	out->results = calloc(s->expect_count ? s->expect_count : 1, sizeof *out->results);
 	out->seconds = calloc(s->expect_count ? s->expect_count : 1, sizeof *out->seconds);
@@ -189,7 +191,7 @@ int wc_verdict_run(const struct wc_scenario *s, const struct wc_view *views, siz
 	capture_facts(views, view_count, out->captures);
 	for (size_t i = 0; i < s->expect_count; i++) {
 		double t0 = monotonic_s();
-		run_one(&s->expect[i], views, view_count, ph, ph_json, ordered, &out->results[i]);
+		run_one(&s->expect[i], views, view_count, ph, ph_json, run, ordered, &out->results[i]);
 		out->seconds[i] = monotonic_s() - t0;
 		out->elapsed += out->seconds[i];
 	}

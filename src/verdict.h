@@ -39,8 +39,9 @@
 
 /* ---- placeholders --------------------------------------------------------- */
 
-enum wc_ph_source { WC_PH_UNKNOWN = 0, WC_PH_SET, WC_PH_CAPTURE };
-const char *wc_ph_source_name(enum wc_ph_source s); /* "unknown", "set", "capture" */
+enum wc_ph_source { WC_PH_UNKNOWN = 0, WC_PH_SET, WC_PH_CAPTURE, WC_PH_RUN };
+/* "unknown", "set", "capture", "run" (a live run's port and topology addresses) */
+const char *wc_ph_source_name(enum wc_ph_source s);
 
 enum { WC_PH_PORT = 0, WC_PH_SERVER, WC_PH_CLIENT, WC_PH__COUNT };
 
@@ -60,6 +61,8 @@ void wc_placeholders_init(struct wc_placeholders *ph);
 /* --set KEY=VALUE: port 1-65535, server and client IPv4/IPv6 addresses. Returns 0, or -1
  * with errbuf naming the problem. */
 int wc_placeholders_set(struct wc_placeholders *ph, const char *key, const char *value, char *errbuf);
+/* Mark every known value as the live run's own (WC_PH_RUN): reports then say so. */
+void wc_placeholders_from_run(struct wc_placeholders *ph);
 /* Fill what --set left unknown from the captures, where they settle it. */
 void wc_placeholders_infer(struct wc_placeholders *ph, const struct wc_view *views, size_t n);
 /* The placeholder called name; NULL for a name that is not one. */
@@ -100,13 +103,17 @@ struct wc_outcome {
 	enum wc_verdict verdict;
 	char why[800];                       /* when inconclusive: why, in one sentence */
 	time_t started;                      /* wall clock, for reports' timestamps */
+	const struct wc_run_record *run;     /* a live run's record (borrowed), NULL offline */
 	double elapsed;                      /* seconds for all the checks */
 };
 
-/* Judge the views against the scenario. placeholders as set and inferred by the caller.
- * Returns 0, or -1 with errbuf (out of memory). Free with wc_outcome_free. */
+/* Judge the views against the scenario. placeholders as set and inferred by the caller;
+ * run is the record of the live run that made the captures (runrec.h), NULL offline,
+ * where the process-level checks are inconclusive. Returns 0, or -1 with errbuf (out of
+ * memory). Free with wc_outcome_free. */
 int wc_verdict_run(const struct wc_scenario *s, const struct wc_view *views, size_t view_count,
-                   const struct wc_placeholders *ph, struct wc_outcome *out, char *errbuf);
+                   const struct wc_placeholders *ph, const struct wc_run_record *run, struct wc_outcome *out,
+                   char *errbuf);
 void wc_outcome_free(struct wc_outcome *o);
 
 /* Recount passed/failed/inconclusive and points from the results, and decide the

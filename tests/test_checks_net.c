@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "check.h"
+#include "runrec.h"
 #include "unit.h"
 
 /* Until the TCP group links its own list in, the registry still finds ours. */
@@ -351,6 +352,94 @@ static void test_health_inconclusive(void)
 	       "frame short (frame 1 kept 200 of 282 bytes)", 1, 1);
 }
 
+/* capture.health over one capture ("ROLE=fixture", "fixture" or an absolute path) as
+ * judged in the live run whose record is run. */
+static struct wc_result health_live(const char *json, const char *cap, const struct wc_run_record *run)
+{
+	struct wc_result r;
+	memset(&r, 0, sizeof r);
+	json_object *args = json_tokener_parse(json);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(args);
+	char err[WC_ERRBUF_SIZE] = "", role[16] = "";
+	const char *file = cap, *eq = strchr(cap, '=');
+	if (eq) {
+		snprintf(role, sizeof role, "%.*s", (int)(eq - cap), cap);
+		file = eq + 1;
+	}
+	struct wc_view v;
+	CU_ASSERT_EQUAL_FATAL(wc_view_load(file[0] == '/' ? file : wc_fixture(file), role, &v, err), 0);
+	struct wc_check_ctx ctx = {&v, 1, run, NULL};
+	snprintf(r.check, sizeof r.check, "capture.health");
+	wc_check_find("capture.health")->run(&ctx, args, &r);
+	wc_view_free(&v);
+	json_object_put(args);
+	return r;
+}
+
+/* A capture point of a hand-built run record, with the kernel's counts. */
+static void add_point(struct wc_run_record *run, const char *tag, uint64_t received, uint64_t dropped,
+                      uint64_t written, const char *reason)
+{
+	char err[WC_ERRBUF_SIZE];
+	struct wc_run_capture *c = wc_run_add_capture(run, tag, "/run/x.pcap", err);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	c->cap.received = received;
+	c->cap.dropped = dropped;
+	c->cap.written = written;
+	c->cap.conclusive = !dropped && written == received;
+	snprintf(c->cap.reason, sizeof c->cap.reason, "%s", reason);
+}
+
+#define FIT_ECHO "the capture is fit to judge: 6 frames, 1 link type, no frame cut short or captured twice, every " \
+	"TCP connection's SYN seen"
+#define NOT_FIT "the capture is not fit to judge: "
+
+static void test_health_live(void)
+{
+	/* the kernel's counts replace "only a live run can rule them out" */
+	struct wc_run_record run = {0};
+	add_point(&run, "", 6, 0, 6, "");
+	struct wc_result r = health_live("{}", ECHO, &run);
+	expect(&r, WC_PASS, FIT_ECHO "; the kernel dropped none of 6 packets, all written", 0);
+	/* a lone capture point stands for every vantage */
+	r = health_live("{}", "server=" ECHO, &run);
+	expect(&r, WC_PASS, FIT_ECHO "; the kernel dropped none of 6 packets, all written", 0);
+	wc_run_record_free(&run);
+
+	/* drops: the capture point's own reason, or the numbers when it gave none */
+	add_point(&run, "", 4000, 12, 3988, "the kernel dropped 12 of 4000 captured packets (capture buffer full)");
+	r = health_live("{}", ECHO, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the kernel dropped 12 of 4000 captured packets (capture buffer full)", 0);
+	r = health_live("{}", with_duplicate(), &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the kernel dropped 12 of 4000 captured packets (capture buffer full); 1 "
+	       "frame was captured twice (frame 4 repeats frame 3 byte for byte, 0.000020 s later)", 2, 3, 4);
+	wc_run_record_free(&run);
+	add_point(&run, "", 4000, 12, 3988, "");
+	r = health_live("{}", ECHO, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the kernel dropped 12 of 4000 packets", 0);
+	wc_run_record_free(&run);
+	add_point(&run, "", 4000, 0, 3990, "");
+	r = health_live("{}", ECHO, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "4000 packets passed the filter but 3990 were written", 0);
+	wc_run_record_free(&run);
+
+	/* two capture points: each view answers to its own */
+	add_point(&run, "client", 8, 0, 8, "");
+	add_point(&run, "server", 7, 1, 6, "the kernel dropped 1 of 7 captured packets (capture buffer full)");
+	r = health_live("{}", LOST_C, &run);
+	CU_ASSERT_EQUAL(r.verdict, WC_PASS);
+	CU_ASSERT_PTR_NOT_NULL(strstr(r.reason, "SYN seen; the kernel dropped none of 8 packets, all written"));
+	r = health_live("{}", LOST_S, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the kernel dropped 1 of 7 captured packets (capture buffer full)", 0);
+	r = health_live("{}", "router=" ECHO, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the run recorded no capture point tagged router, so nothing says whether "
+	       "the kernel dropped packets of this capture", 0);
+	r = health_live("{}", ECHO, &run);
+	expect(&r, WC_INCONCLUSIVE, NOT_FIT "the run recorded 2 capture points and this capture is untagged, so nothing "
+	       "says which one's kernel counts apply: tag it", 0);
+	wc_run_record_free(&run);
+}
+
 static void test_registry_order(void)
 {
 	static const char *const names[] = {"udp.datagrams", "icmp.unreachable", "checksum", "ip.fields",
@@ -394,6 +483,7 @@ static const struct wc_test misc_tests[] = {
 	{"port.byteorder names the missing htons", test_port_byteorder},
 	{"capture.health fit", test_health_pass},
 	{"capture.health not fit", test_health_inconclusive},
+	{"capture.health with the run's kernel counts", test_health_live},
 	{"registry order and examples", test_registry_order},
 	{NULL, NULL},
 };

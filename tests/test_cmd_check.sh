@@ -1,7 +1,8 @@
 #!/bin/sh
 # test_cmd_check.sh — `wirecheck check` end to end on the bundled capture: exact report
-# lines, every exit status (0 pass, 1 fail, 2 usage/scenario/capture error, 3
-# inconclusive), JSON and JUnit reports read back, vantage tags and placeholders.
+# lines, every exit status (0 pass, 1 fail, 2 usage/scenario/capture/run-record error, 3
+# inconclusive), JSON and JUnit reports read back, vantage tags and placeholders, and a
+# live run's record (--run) judging the process checks as the run did.
 set -u
 TEST=cmd_check; . "$(dirname "$0")/lib.sh"
 CAP="$SRC/captures/tcp-echo-lo.pcap"
@@ -134,6 +135,75 @@ status 2 "$WC" check "$CAP" --expect "$FIX/echo-pass.json" --set host=10.0.0.1
 has "$TMP/err" "wirecheck: check: --set: unknown placeholder 'host' (port, server or client)"
 status 2 "$WC" check "$CAP" --expect "$FIX/echo-pass.json" --bogus
 has "$TMP/err" "wirecheck: check: unknown option '--bogus'"
+
+# ---- --run: the record of the live run that made the capture (tests/fixtures/runrec) ----
+RR="$SRC/tests/fixtures/runrec"
+UDP="$SRC/tests/fixtures/checks/udp-echo-lo.pcap"
+status 1 "$WC" check "$UDP" --run "$RR/run.json" --expect "$RR/udp-echo-proc.json" --report text:- --report json:"$TMP/run.json"
+has "$TMP/out" "PASS capture.health  the capture is fit to judge  1/1 points"
+has "$TMP/out" "    the capture is fit to judge: 6 frames, 1 link type, no frame cut short or captured twice, every TCP connection's SYN seen; the kernel dropped none of 6 packets, all written"
+has "$TMP/out" "FAIL sock.calls  the server reads every datagram whole  0/1 points"
+has "$TMP/out" "    the server read 8 bytes of a 11-byte datagram: 3 bytes discarded (1 short read of 3, the first at line 6 of its trace); expected exactly 0"
+has "$TMP/out" "PASS proc.zombies  the server leaves no zombie  1/1 points"
+has "$TMP/out" "    no zombie of the server was left at the end, as expected"
+has "$TMP/out" "PASS proc.exit  server exits with status 0  1/1 points"
+has "$TMP/out" "    the server exited with status 0, as expected"
+has "$TMP/out" "PASS proc.output  server's stdout matches /^got 3 datagrams\$/  1/1 points"
+has "$TMP/out" "    the server's stdout matches \"^got 3 datagrams\$\""
+has "$TMP/out" "PASS proc.output  client's stdout matches /UQUQUQ/  1/1 points"
+has "$TMP/out" "    the client's stdout matches \"UQUQUQ\""
+has "$TMP/out" "5 passed, 1 failed, 0 inconclusive — 5/6 points"
+has "$TMP/out" "verdict: FAIL"
+json "$TMP/run.json" '[c["path"] for c in r["scenarios"][0]["checks"]] == ["expect[0]", "expect[1]", "expect[2]", "programs[0].expect_exit", "programs[0].expect_stdout", "programs[1].expect_stdout"]'
+json "$TMP/run.json" '[c["verdict"] for c in r["scenarios"][0]["checks"]] == ["pass", "fail", "pass", "pass", "pass", "pass"]'
+
+# the same without the record: every process check needs a live run
+status 3 "$WC" check "$UDP" --expect "$RR/udp-echo-proc.json"
+has "$TMP/out" "    the capture is fit to judge: 6 frames, 1 link type, no frame cut short or captured twice, every TCP connection's SYN seen; kernel drops are not recorded in a capture file, so only a live run can rule them out"
+has "$TMP/out" "INCONCLUSIVE sock.calls  the server reads every datagram whole  0/1 points"
+has "$TMP/out" "    needs a live run: only \`wirecheck run\`, which runs the programs, learns the socket calls of the server"
+has "$TMP/out" "INCONCLUSIVE proc.zombies  the server leaves no zombie  0/1 points"
+has "$TMP/out" "    needs a live run: only \`wirecheck run\`, which runs the programs, learns the zombie count of the server"
+has "$TMP/out" "INCONCLUSIVE proc.exit  server exits with status 0  0/1 points"
+has "$TMP/out" "    needs a live run: only \`wirecheck run\`, which runs the programs, learns the exit status of the server"
+has "$TMP/out" "INCONCLUSIVE proc.output  client's stdout matches /UQUQUQ/  0/1 points"
+has "$TMP/out" "    needs a live run: only \`wirecheck run\`, which runs the programs, learns the output of the client"
+has "$TMP/out" "1 passed, 0 failed, 5 inconclusive — 1/6 points"
+has "$TMP/out" "verdict: INCONCLUSIVE — 5 of 6 checks could not be decided from the capture"
+
+# the kernel dropped packets in the run: the capture cannot be judged, whatever else failed
+status 3 "$WC" check "$UDP" --run "$RR/drops.json" --expect "$RR/udp-echo-proc.json"
+has "$TMP/out" "INCONCLUSIVE capture.health  the capture is fit to judge  0/1 points"
+has "$TMP/out" "    the capture is not fit to judge: the kernel dropped 12 of 4000 captured packets (capture buffer full)"
+has "$TMP/out" "verdict: INCONCLUSIVE — the capture itself cannot be judged (expect[0]): the capture is not fit to judge: the kernel dropped 12 of 4000 captured packets (capture buffer full)"
+
+# no capture given: the run's own, found from the record's directory (here a kept
+# directory moved elsewhere and named relative to the working directory)
+mkdir "$TMP/kept"
+cp "$UDP" "$TMP/kept/lo.pcap"
+cp "$RR/server.trace" "$TMP/kept/"
+sed 's|"../checks/udp-echo-lo.pcap"|"lo.pcap"|' "$RR/run.json" >"$TMP/kept/run.json"
+WC_ABS="$(cd "$(dirname "$WC")" && pwd)/wirecheck"
+(cd "$TMP" && "$WC_ABS" check --run kept/run.json --expect "$RR/udp-echo-proc.json") >"$TMP/out" 2>"$TMP/err"
+[ $? -eq 1 ] || fail "check --run kept/run.json did not exit 1: $(cat "$TMP/err")"
+has "$TMP/out" "  capture kept/lo.pcap: 6 frames"
+has "$TMP/out" "    the server read 8 bytes of a 11-byte datagram: 3 bytes discarded (1 short read of 3, the first at line 6 of its trace); expected exactly 0"
+has "$TMP/out" "5 passed, 1 failed, 0 inconclusive — 5/6 points"
+
+# a run record that is not one: exit 2, the file and the JSON path, no report
+sed '0,/"exit_status": 0/s//"exit_status": "0"/' "$RR/run.json" >"$TMP/kept/bad.json"
+status 2 "$WC" check "$UDP" --run "$TMP/kept/bad.json" --expect "$RR/udp-echo-proc.json"
+has "$TMP/err" "wirecheck: $TMP/kept/bad.json: roles[0].exit_status: expected a whole number, got a string"
+[ -s "$TMP/out" ] && fail "a run record error wrote a report"
+sed 's/"zombies": 0,/"zombie": 0,/' "$RR/run.json" >"$TMP/kept/bad.json"
+status 2 "$WC" check "$UDP" --run "$TMP/kept/bad.json" --expect "$RR/udp-echo-proc.json"
+has "$TMP/err" "wirecheck: $TMP/kept/bad.json: roles[0]: unknown key \"zombie\"; did you mean \"zombies\"?"
+status 2 "$WC" check "$UDP" --run "$TMP/none.json" --expect "$RR/udp-echo-proc.json"
+has "$TMP/err" "wirecheck: cannot open $TMP/none.json: No such file or directory"
+status 2 "$WC" check "$UDP" --run "$RR/run.json" --run "$RR/drops.json" --expect "$RR/udp-echo-proc.json"
+has "$TMP/err" "wirecheck: check: one --run at a time"
+status 2 "$WC" check --expect "$RR/udp-echo-proc.json"
+has "$TMP/err" "wirecheck: check: no capture file given"
 
 status 0 "$WC" check --help
 grep -q "^Usage: wirecheck check \[ROLE=\]CAPTURE... --expect SCENARIO.json" "$TMP/out" || fail "--help shows no usage"

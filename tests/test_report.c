@@ -529,7 +529,7 @@ static void test_engine_lone_capture(void)
 	struct wc_scenario s = {.file = (char *)"x.json", .name = "fake", .summary = "fakes", .expect = e,
 	                        .expect_count = 3};
 	struct wc_outcome o;
-	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, &view, 1, &ph, &o, errbuf), 0);
+	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, &view, 1, &ph, NULL, &o, errbuf), 0);
 	CU_ASSERT_EQUAL_FATAL(o.count, 3);
 	const struct wc_result *r = o.results;
 	ASSERT_STR(r[0].check, "fake.check");
@@ -562,7 +562,7 @@ static void test_engine_lone_capture(void)
 	/* no placeholder known: the check is not run */
 	struct wc_placeholders none;
 	wc_placeholders_init(&none);
-	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, &view, 1, &none, &o, errbuf), 0);
+	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, &view, 1, &none, NULL, &o, errbuf), 0);
 	CU_ASSERT_EQUAL(o.results[0].verdict, WC_INCONCLUSIVE);
 	ASSERT_STR(o.results[0].label, "echo on {port}");
 	ASSERT_STR(o.results[0].reason,
@@ -603,7 +603,7 @@ static void test_engine_vantage(void)
 	set_expect(&e[2], "expect[2]", "on the link", 1, "link", a2);
 	struct wc_scenario s = {.file = (char *)"v.json", .name = "vantage", .expect = e, .expect_count = 3};
 	struct wc_outcome o;
-	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, views, 2, &ph, &o, errbuf), 0);
+	CU_ASSERT_EQUAL_FATAL(wc_verdict_run(&s, views, 2, &ph, NULL, &o, errbuf), 0);
 	CU_ASSERT_EQUAL(o.results[0].verdict, WC_PASS);
 	ASSERT_STR(o.results[0].reason, "judged server (2 views), port 7007");
 	ASSERT_STR(o.results[0].vantage, "server");

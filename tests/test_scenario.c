@@ -148,7 +148,7 @@ static void test_full(void)
 	json_object *netem = json_object_array_get_idx(s->faults, 2);
 	CU_ASSERT_DOUBLE_EQUAL(wc_schema_num(netem, "reorder_pct", 0), 25, 1e-12);
 
-	CU_ASSERT_EQUAL_FATAL(s->expect_count, 2);
+	CU_ASSERT_EQUAL_FATAL(s->expect_count, 5);
 	const struct wc_expect *e = &s->expect[0];
 	CU_ASSERT_PTR_EQUAL(e->def, &tcp_fake);
 	CU_ASSERT_STRING_EQUAL(e->path, "expect[0]");
@@ -171,6 +171,75 @@ static void test_full(void)
 	CU_ASSERT_STRING_EQUAL(e->vantage, "");
 	CU_ASSERT_EQUAL(wc_schema_int(e->args, "ttl", 0), 64);
 	wc_scenario_free(s);
+}
+
+/* Assert one implied expectation: its check, path, label, and its arguments as JSON text. */
+static void expect_implied(const struct wc_expect *e, const char *check, const char *path, const char *label,
+                           const char *args)
+{
+	CU_ASSERT_PTR_EQUAL(e->def, wc_check_find(check));
+	CU_ASSERT_PTR_NOT_NULL(e->def);
+	CU_ASSERT_STRING_EQUAL(e->path, path);
+	CU_ASSERT_STRING_EQUAL(e->label, label);
+	CU_ASSERT_DOUBLE_EQUAL(e->points, 1, 1e-12);
+	CU_ASSERT_STRING_EQUAL(e->vantage, "");
+	CU_ASSERT_STRING_EQUAL(json_object_to_json_string_ext(e->args, JSON_C_TO_STRING_PLAIN), args);
+	/* the arguments pass the check's own table, as an expectation's do */
+	json_object *copy = NULL;
+	CU_ASSERT_EQUAL_FATAL(json_object_deep_copy(e->args, &copy, NULL), 0);
+	json_object_object_del(copy, "check");
+	char err[WC_ERRBUF_SIZE] = "";
+	CU_ASSERT_EQUAL(wc_schema_validate(copy, e->def->args, "t.json", e->path, err), 0);
+	CU_ASSERT_STRING_EQUAL(err, "");
+	json_object_put(copy);
+}
+
+static void test_implied(void)
+{
+	char path[4096];
+	struct wc_scenario *s = load_fixture("full.json", path, sizeof path);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->expect_count, 5);
+	/* after the explicit ones, program by program, in the order exit, stdout, stderr */
+	expect_implied(&s->expect[2], "proc.exit", "programs[0].expect_exit", "server exits with status 0",
+	               "{\"check\":\"proc.exit\",\"role\":\"server\",\"status\":0}");
+	expect_implied(&s->expect[3], "proc.output", "programs[0].expect_stdout",
+	               "server's stdout matches /^got [0-9]+ datagrams/",
+	               "{\"check\":\"proc.output\",\"role\":\"server\",\"stream\":\"stdout\","
+	               "\"matches\":\"^got [0-9]+ datagrams\"}");
+	expect_implied(&s->expect[4], "proc.output", "programs[1].expect_stderr", "client's stderr matches /sent 10/",
+	               "{\"check\":\"proc.output\",\"role\":\"client\",\"stream\":\"stderr\","
+	               "\"matches\":\"sent 10\"}");
+	wc_scenario_free(s);
+
+	/* a three-digit index still fits wc_expect.path (a 1 MiB file holds fewer than 10^5 programs) */
+	const char *file = wc_scratch("implied.json");
+	FILE *f = fopen(file, "w");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	fputs("{\"name\": \"t\", \"summary\": \"s\", \"question\": \"q\", \"programs\": [", f);
+	for (int i = 0; i < 1000; i++)
+		fprintf(f, "%s{\"role\": \"p%d\", \"argv\": [\"x\"]%s}", i ? ", " : "", i,
+		        i == 999 ? ", \"expect_stderr\": \"oops\", \"expect_exit\": 3" : "");
+	fputs("], \"expect\": " ONE_EXPECT "}", f);
+	fclose(f);
+	s = wc_scenario_load(file, errbuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_EQUAL_FATAL(s->expect_count, 3);
+	CU_ASSERT_STRING_EQUAL(s->expect[0].path, "expect[0]");
+	expect_implied(&s->expect[1], "proc.exit", "programs[999].expect_exit", "p999 exits with status 3",
+	               "{\"check\":\"proc.exit\",\"role\":\"p999\",\"status\":3}");
+	expect_implied(&s->expect[2], "proc.output", "programs[999].expect_stderr", "p999's stderr matches /oops/",
+	               "{\"check\":\"proc.output\",\"role\":\"p999\",\"stream\":\"stderr\","
+	               "\"matches\":\"oops\"}");
+	wc_scenario_free(s);
+
+	/* expect stays required, even when the programs imply expectations */
+	CU_ASSERT_STRING_EQUAL(problem_in("{\"name\": \"t\", \"summary\": \"s\", \"question\": \"q\", "
+	                                  "\"programs\": [{\"role\": \"c\", \"argv\": [\"x\"], \"expect_exit\": 0}]}"),
+	                       "missing required key \"expect\"");
+	/* a value the check's own argument would refuse is named by the program's key */
+	ASSERT_PROGRAM(", \"expect_stdout\": \"\"", "programs[0].expect_stdout: must not be empty");
+	ASSERT_PROGRAM(", \"expect_stderr\": \"\"", "programs[0].expect_stderr: must not be empty");
 }
 
 static void test_minimal(void)
@@ -462,6 +531,7 @@ static void test_doc(void)
 static const struct wc_test scenario_tests[] = {
 	{"a file with every key reads back", test_full},
 	{"a minimal file takes the defaults", test_minimal},
+	{"programs' expect_* keys become expectations", test_implied},
 	{"syntax errors give line and column", test_syntax},
 	{"top-level keys", test_top_level},
 	{"topology", test_topology},
