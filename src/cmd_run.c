@@ -19,12 +19,13 @@
 #include "runner.h"
 
 enum { EXIT_USAGE = 2 };
-enum { OPT_PROGRAM = 256, OPT_KEEP, OPT_REPORT, OPT_SET };
+enum { OPT_PROGRAM = 256, OPT_KEEP, OPT_REPORT, OPT_SET, OPT_VARIANT };
 #define MAX_JOBS 16
 
 static const char usage_text[] =
 	"Usage: wirecheck run SCENARIO.json|DIR... [--program ROLE=COMMAND]...\n"
-	"                     [--keep-pcap DIR] [--report FORMAT:PATH]... [--set port=N] [-j N]\n"
+	"                     [--variant NAME] [--keep-pcap DIR] [--report FORMAT:PATH]...\n"
+	"                     [--set port=N] [-j N]\n"
 	"\n"
 	"Run scenarios live: fresh network namespaces, a capture on every host, the\n"
 	"scenario's programs with their timing, signals and link faults; then judge the\n"
@@ -33,6 +34,8 @@ static const char usage_text[] =
 	"  SCENARIO.json|DIR       a scenario, or a directory: every *.json in it, by name\n"
 	"  --program ROLE=COMMAND  run COMMAND (split at blanks; quotes group) in place of\n"
 	"                          ROLE's program, e.g. server='./a.out {port}'; repeatable\n"
+	"  --variant NAME          run the scenario's faulty variant NAME (its `variants`):\n"
+	"                          a classic mistake the scenario must catch\n"
 	"  --keep-pcap DIR         keep DIR/NAME/{lo,client,server}.pcap, ROLE.trace and\n"
 	"                          run.json; `wirecheck check --run` judges them again\n"
 	"  --report FORMAT:PATH    write a report: FORMAT text, json or junit; PATH - is\n"
@@ -50,6 +53,7 @@ static const char usage_text[] =
 static const struct option long_options[] = {
 	{"program", required_argument, NULL, OPT_PROGRAM},
 	{"keep-pcap", required_argument, NULL, OPT_KEEP},
+	{"variant", required_argument, NULL, OPT_VARIANT},
 	{"report", required_argument, NULL, OPT_REPORT},
 	{"set", required_argument, NULL, OPT_SET},
 	{"jobs", required_argument, NULL, 'j'},
@@ -68,6 +72,7 @@ struct run_cmd {
 	struct report_req *reports;
 	size_t report_count;
 	const char *keep_dir;
+	const char *variant;
 	int port;
 	int jobs;
 	bool help;
@@ -79,8 +84,9 @@ struct run_cmd {
 struct job {
 	const char *file;
 	struct wc_scenario *s;
-	struct wc_run_override *overrides; /* those whose role it has (borrowed) */
+	struct wc_run_override *overrides; /* those whose role it has (borrowed), then the variant's */
 	size_t override_count;
+	struct wc_run_override variant;    /* --variant as an override (owned); argv NULL: none */
 	struct wc_run_result res;
 	bool done;
 	int status;                 /* 0, or EXIT_USAGE with error */
@@ -92,6 +98,7 @@ struct pool {
 	size_t count;
 	atomic_size_t next, finished;
 	struct wc_run_opts base;
+	const char *variant;
 	FILE *err;
 	pthread_mutex_t lock;       /* the progress lines */
 };
@@ -222,6 +229,11 @@ static int parse(int argc, char **argv, struct run_cmd *cmd, char *errbuf)
 		case OPT_KEEP:
 			cmd->keep_dir = optarg;
 			break;
+		case OPT_VARIANT:
+			if (cmd->variant)
+				return wc_err(errbuf, "run: one --variant at a time");
+			cmd->variant = optarg;
+			break;
 		case OPT_REPORT:
 			if (add_report(cmd, optarg, errbuf) != 0)
 				return -1;
@@ -258,6 +270,29 @@ static bool has_role(const struct wc_scenario *s, const char *role)
 	return false;
 }
 
+/* --variant NAME as an override of its role: the scenario must have it, and no --program
+ * may replace the same role. */
+static int add_variant(const struct run_cmd *cmd, struct job *j, char *errbuf)
+{
+	json_object *v = wc_scenario_variant(j->s, cmd->variant);
+	if (!v)
+		return wc_err(errbuf, "run: --variant %s: %s has no such variant", cmd->variant, j->file);
+	const char *role = wc_schema_str(v, "role", "");
+	for (size_t k = 0; k < j->override_count; k++)
+		if (strcmp(j->overrides[k].role, role) == 0)
+			return wc_err(errbuf, "run: --variant %s and --program %s both replace the %s", cmd->variant, role, role);
+	json_object *argv = json_object_object_get(v, "argv");
+	size_t n = json_object_array_length(argv);
+	snprintf(j->variant.role, sizeof j->variant.role, "%s", role);
+	if (!(j->variant.argv = calloc(n + 1, sizeof *j->variant.argv)))
+		return wc_err(errbuf, "out of memory");
+	for (size_t i = 0; i < n; i++)
+		if (!(j->variant.argv[i] = strdup(json_object_get_string(json_object_array_get_idx(argv, i)))))
+			return wc_err(errbuf, "out of memory");
+	j->overrides[j->override_count++] = j->variant;
+	return 0;
+}
+
 /* Load every scenario first: a bad file stops the command before anything runs. Each
  * override goes to the scenarios that have its role; one that fits none is an error. */
 static int load_all(struct run_cmd *cmd, struct job *jobs, char *errbuf)
@@ -266,11 +301,13 @@ static int load_all(struct run_cmd *cmd, struct job *jobs, char *errbuf)
 		jobs[i].file = cmd->files[i];
 		if (!(jobs[i].s = wc_scenario_load(cmd->files[i], errbuf)))
 			return -1;
-		if (cmd->override_count && !(jobs[i].overrides = calloc(cmd->override_count, sizeof *jobs[i].overrides)))
+		if (!(jobs[i].overrides = calloc(cmd->override_count + 1, sizeof *jobs[i].overrides)))
 			return wc_err(errbuf, "out of memory");
 		for (size_t k = 0; k < cmd->override_count; k++)
 			if (has_role(jobs[i].s, cmd->overrides[k].role))
 				jobs[i].overrides[jobs[i].override_count++] = cmd->overrides[k];
+		if (cmd->variant && add_variant(cmd, &jobs[i], errbuf) != 0)
+			return -1;
 		for (size_t k = 0; k < i; k++)
 			if (strcmp(jobs[k].s->name, jobs[i].s->name) == 0 && cmd->keep_dir)
 				return wc_err(errbuf, "run: %s and %s are both named \"%s\": their kept files would mix",
@@ -310,8 +347,13 @@ static void *worker(void *arg)
 		struct wc_run_opts o = p->base;
 		o.overrides = j->overrides;
 		o.override_count = j->override_count;
-		if (wc_run_scenario(j->s, &o, &j->res, j->error) != 0)
+		if (wc_run_scenario(j->s, &o, &j->res, j->error) != 0) {
 			j->status = EXIT_USAGE;
+		} else if (j->variant.argv) {
+			json_object *v = wc_scenario_variant(j->s, p->variant);
+			j->res.outcome.variant = p->variant;
+			j->res.outcome.variant_summary = wc_schema_str(v, "summary", NULL);
+		}
 		j->done = true;
 		progress(p, j);
 	}
@@ -391,7 +433,7 @@ static int run_all(struct run_cmd *cmd, FILE *out, FILE *err, char *errbuf)
 	if (wc_netns_init(&env.userns, refused) != 0 && !refused[0])
 		snprintf(refused, sizeof refused, "network namespaces are refused");
 	wc_runner_env_find(&env);
-	struct pool p = {.jobs = jobs, .count = cmd->file_count, .err = err};
+	struct pool p = {.jobs = jobs, .count = cmd->file_count, .err = err, .variant = cmd->variant};
 	p.base = (struct wc_run_opts){.env = &env, .keep_dir = cmd->keep_dir, .port = cmd->port, .cancel = &cancel_flag,
 	                              .refused = refused[0] ? refused : NULL};
 	pthread_mutex_init(&p.lock, NULL);
@@ -411,6 +453,7 @@ out:
 		if (jobs[i].status)
 			fprintf(err, "wirecheck: %s\n", jobs[i].error);
 		wc_run_result_free(&jobs[i].res);
+		wc_run_override_free(&jobs[i].variant);
 		free(jobs[i].overrides);
 		if (jobs[i].s)
 			wc_scenario_free(jobs[i].s);

@@ -195,6 +195,15 @@ static void scenario(struct wc_jsonw *w, const struct wc_outcome *o)
 	k_str(w, "name", o->name);
 	k_str_or_null(w, "summary", o->summary);
 	k_str_or_null(w, "file", o->file);
+	wc_jsonw_key(w, "variant");
+	if (o->variant) {
+		wc_jsonw_begin_object(w);
+		k_str(w, "name", o->variant);
+		k_str_or_null(w, "summary", o->variant_summary);
+		wc_jsonw_end_object(w);
+	} else {
+		wc_jsonw_null(w);
+	}
 	k_verdict(w, o->verdict);
 	k_str_or_null(w, "why", o->why);
 	k_str(w, "started", when);

@@ -90,6 +90,8 @@ static void header(FILE *out, const struct paint *p, const struct wc_outcome *o)
 	fputc('\n', out);
 	if (o->file)
 		fprintf(out, "  from %s\n", o->file);
+	if (o->variant)
+		fprintf(out, "  variant %s: %s\n", o->variant, o->variant_summary ? o->variant_summary : "");
 	for (size_t i = 0; i < o->capture_count; i++) {
 		const struct wc_capture_fact *c = &o->captures[i];
 		fprintf(out, "  capture %s%s%s: %llu frame%s", c->role, c->role[0] ? " " : "", c->path,

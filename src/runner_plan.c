@@ -251,7 +251,7 @@ static int plan_one(struct wc_plan_prog *p, json_object *prog, size_t index, con
                     const struct wc_run_opts *o, const struct wc_placeholders *ph, const char *scratch,
                     char *errbuf)
 {
-	char what[64];
+	char what[PATH_MAX + 32];
 	snprintf(what, sizeof what, "%s: programs[%zu]", s->file, index);
 	snprintf(p->role, sizeof p->role, "%s", wc_schema_str(prog, "role", ""));
 	const char *host = wc_schema_str(prog, "host", strncmp(p->role, "server", 6) == 0 ? "server" : "client");

@@ -199,6 +199,27 @@ static int program_rules(json_object *programs, bool veth, const char *file, cha
 	return 0;
 }
 
+/* A variant replaces a program the scenario has; names are unique. */
+static int variant_rules(json_object *variants, json_object *programs, const char *file, char *errbuf)
+{
+	char path[64];
+	for (size_t i = 0, n = json_object_array_length(variants); i < n; i++) {
+		json_object *v = json_object_array_get_idx(variants, i);
+		const char *name = wc_schema_str(v, "name", ""), *role = wc_schema_str(v, "role", "");
+		for (size_t j = 0; j < i; j++)
+			if (strcmp(wc_schema_str(json_object_array_get_idx(variants, j), "name", ""), name) == 0) {
+				snprintf(path, sizeof path, "variants[%zu].name", i);
+				return wc_schema_err(errbuf, file, path, "\"%s\" is already the name of variants[%zu]", name, j);
+			}
+		size_t at;
+		if (!programs || !program_by_role(programs, role, &at)) {
+			snprintf(path, sizeof path, "variants[%zu].role", i);
+			return wc_schema_err(errbuf, file, path, "no program has the role \"%s\"", role);
+		}
+	}
+	return 0;
+}
+
 static int fault_rules(json_object *faults, bool veth, const char *file, char *errbuf)
 {
 	char path[64];
@@ -374,6 +395,8 @@ static int fill(struct wc_scenario *s, char *errbuf)
 	s->topology = member(s->root, "topology");
 	s->programs = member(s->root, "programs");
 	s->faults = member(s->root, "faults");
+	s->variants = member(s->root, "variants");
+	s->shows = wc_schema_str(s->root, "shows", NULL);
 	s->expect = calloc(n + implied_count(s->programs), sizeof *s->expect);
 	s->implied = json_object_new_array();
 	if (!s->expect || !s->implied)
@@ -392,6 +415,26 @@ static int fill(struct wc_scenario *s, char *errbuf)
 }
 
 /* ---- public entry points ------------------------------------------------------------ */
+
+/* What a variant must fail is one of the scenario's expectations (implied ones too). */
+static int variant_fails_rules(const struct wc_scenario *s, char *errbuf)
+{
+	char path[96];
+	for (size_t i = 0, n = s->variants ? json_object_array_length(s->variants) : 0; i < n; i++) {
+		json_object *fails = member(json_object_array_get_idx(s->variants, i), "fails");
+		for (size_t k = 0, m = json_object_array_length(fails); k < m; k++) {
+			const char *check = wc_schema_str(json_object_array_get_idx(fails, k), "check", "");
+			bool found = false;
+			for (size_t e = 0; e < s->expect_count && !found; e++)
+				found = strcmp(s->expect[e].def->name, check) == 0;
+			if (!found) {
+				snprintf(path, sizeof path, "variants[%zu].fails[%zu].check", i, k);
+				return wc_schema_err(errbuf, s->file, path, "no expectation of this scenario uses %s", check);
+			}
+		}
+	}
+	return 0;
+}
 
 struct wc_scenario *wc_scenario_load(const char *path, char *errbuf)
 {
@@ -416,13 +459,25 @@ struct wc_scenario *wc_scenario_load(const char *path, char *errbuf)
 	json_object *topo = member(root, "topology");
 	bool veth = strcmp(wc_schema_str(topo, "kind", "loopback"), "veth") == 0;
 	json_object *programs = member(root, "programs"), *faults = member(root, "faults");
+	json_object *variants = member(root, "variants");
 	if ((topo && topology_rules(topo, veth, path, errbuf)) ||
 	    (programs && program_rules(programs, veth, path, errbuf)) ||
-	    (faults && fault_rules(faults, veth, path, errbuf)) || fill(s, errbuf))
+	    (variants && variant_rules(variants, programs, path, errbuf)) ||
+	    (faults && fault_rules(faults, veth, path, errbuf)) || fill(s, errbuf) || variant_fails_rules(s, errbuf))
 		goto fail;
 	return s;
 fail:
 	wc_scenario_free(s);
+	return NULL;
+}
+
+json_object *wc_scenario_variant(const struct wc_scenario *s, const char *name)
+{
+	for (size_t i = 0, n = s->variants ? json_object_array_length(s->variants) : 0; i < n; i++) {
+		json_object *v = json_object_array_get_idx(s->variants, i);
+		if (strcmp(wc_schema_str(v, "name", ""), name) == 0)
+			return v;
+	}
 	return NULL;
 }
 

@@ -36,7 +36,9 @@ struct wc_scenario {
 	char *file;
 	json_object *root;          /* the whole document, owned */
 	const char *name, *summary, *question; /* borrowed from root */
+	const char *shows;          /* what the reference run's capture shows; NULL when unsaid */
 	json_object *topology, *programs, *faults; /* validated, borrowed; may be NULL */
+	json_object *variants;      /* faulty versions of a program (borrowed; may be NULL) */
 	struct wc_expect *expect;   /* expect[] in order, then those programs imply */
 	size_t expect_count;
 	json_object *implied;       /* owned: the arguments of the implied expectations
@@ -49,6 +51,9 @@ extern const struct wc_field wc_scenario_fields[];
 /* Load and validate. Returns NULL with errbuf = "FILE: PATH: problem". */
 struct wc_scenario *wc_scenario_load(const char *path, char *errbuf);
 void wc_scenario_free(struct wc_scenario *s);
+
+/* The variant called name, or NULL. */
+json_object *wc_scenario_variant(const struct wc_scenario *s, const char *name);
 
 /* Write doc/scenario.md's reference part: every key of the format and every check's
  * arguments, from the field tables. */

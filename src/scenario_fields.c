@@ -318,6 +318,31 @@ const struct wc_fault_kind wc_fault_kinds[] = {
 	{NULL, NULL, NULL},
 };
 
+static const struct wc_field fails_fields[] = {
+	{.key = "check", .type = WC_F_STRING, .required = true, .check = known_check,
+	 .doc = "a check of the scenario's expectations that this variant makes fail",
+	 .example = "\"port.byteorder\""},
+	{.key = "reason", .type = WC_F_STRING, .min = 1, .max = 400, .default_text = "any reason",
+	 .doc = "words the failure's reason holds: the mistake, named", .example = "\"byte-swapped\""},
+	{.key = NULL},
+};
+
+static const struct wc_field variant_fields[] = {
+	{.key = "name", .type = WC_F_STRING, .required = true, .min = 1, .max = 31, .check = plain_name,
+	 .doc = "its name, unique in the scenario: `wirecheck run --variant NAME`", .example = "\"no-htons\""},
+	{.key = "summary", .type = WC_F_STRING, .required = true, .min = 1, .max = 200, .check = one_line,
+	 .doc = "the mistake, in one line", .example = "\"the server forgets htons() on its port\""},
+	{.key = "role", .type = WC_F_STRING, .required = true, .check = plain_name,
+	 .doc = "the program it replaces", .example = "\"server\""},
+	{.key = "argv", .type = WC_F_STRINGS, .required = true, .min = 1, .max = WC_NO_LIMIT,
+	 .doc = "the faulty command, placeholders filled as in programs", 
+	 .example = "[\"tcp-server\", \"--port\", \"{port}\", \"--no-htons\"]"},
+	{.key = "fails", .type = WC_F_OBJECTS, .required = true, .min = 1, .max = WC_NO_LIMIT,
+	 .fields = fails_fields, .doc = "the checks it must fail, and the words of their reasons",
+	 .example = "[{\"check\": \"port.byteorder\", \"reason\": \"byte-swapped\"}]"},
+	{.key = NULL},
+};
+
 static const struct wc_field expect_fields[] = {
 	{.key = "check", .type = WC_F_STRING, .required = true, .check = known_check,
 	 .doc = "the check that judges it: see [checks](#checks); its own arguments sit beside "
@@ -346,6 +371,9 @@ const struct wc_field wc_scenario_fields[] = {
 	{.key = "question", .type = WC_F_STRING, .required = true, .min = 1, .max = WC_NO_LIMIT,
 	 .doc = "the lab question it answers",
 	 .example = "\"Which side ends in TIME_WAIT, and why?\""},
+	{.key = "shows", .type = WC_F_STRING, .min = 1, .max = WC_NO_LIMIT, .default_text = "nothing",
+	 .doc = "what a capture of the reference run shows, in a few sentences, for the catalogue",
+	 .example = "\"The client's SYN is answered by RST,ACK at once.\""},
 	{.key = "topology", .type = WC_F_OBJECT, .fields = topology_fields,
 	 .default_text = "{\"kind\": \"loopback\"}", .doc = "the hosts of a live run and their link",
 	 .example = "{\"kind\": \"veth\", \"offload\": false}"},
@@ -361,6 +389,11 @@ const struct wc_field wc_scenario_fields[] = {
 	{.key = "faults", .type = WC_F_OBJECTS, .fields = fault_fields, .variant = fault_keys,
 	 .default_text = "[]", .doc = "what happens to the link during a live run (veth only)",
 	 .example = "[{\"at\": 7, \"kind\": \"cut\", \"until\": 12}]"},
+	{.key = "variants", .type = WC_F_OBJECTS, .fields = variant_fields, .default_text = "[]",
+	 .doc = "faulty versions of a program, each with the checks it must fail: the classic "
+	        "mistakes the scenario catches (`wirecheck run --variant NAME`)",
+	 .example = "[{\"name\": \"no-htons\", \"summary\": \"…\", \"role\": \"server\", \"argv\": […], "
+	            "\"fails\": [{\"check\": \"port.byteorder\"}]}]"},
 	{.key = "expect", .type = WC_F_OBJECTS, .required = true, .min = 1, .max = WC_NO_LIMIT,
 	 .fields = expect_fields, .variant = check_keys,
 	 .doc = "what must be seen on the wire, one check each",

@@ -104,6 +104,7 @@ struct wc_outcome {
 	char why[800];                       /* when inconclusive: why, in one sentence */
 	time_t started;                      /* wall clock, for reports' timestamps */
 	const struct wc_run_record *run;     /* a live run's record (borrowed), NULL offline */
+	const char *variant, *variant_summary; /* the faulty variant run (borrowed), NULL: none */
 	double elapsed;                      /* seconds for all the checks */
 };
 

@@ -454,6 +454,43 @@ static void test_faults(void)
 	ASSERT_FAULT("{\"at\": 7, \"kind\": \"netem\", \"match\": \"udp\"}", "faults[0]: unknown key \"match\"");
 }
 
+/* A server program and the variants `variants`. */
+#define ASSERT_VARIANT(variants, msg)                                                                 \
+	ASSERT_TOP("\"programs\": [{\"role\": \"server\", \"argv\": [\"srv\"]}], \"variants\": [" variants "]", msg)
+#define GOOD_VARIANT "\"name\": \"v\", \"summary\": \"s\", \"role\": \"server\", \"argv\": [\"srv\", \"-x\"]"
+
+static void test_variants(void)
+{
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"reason\": \"ttl\"}]}", "(valid)");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"tcp.fake\"}]}",
+	               "variants[0].fails[0].check: no expectation of this scenario uses tcp.fake");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": []}", "variants[0].fails: must not be empty");
+	ASSERT_VARIANT("{" GOOD_VARIANT "}", "variants[0]: missing required key \"fails\"");
+	ASSERT_VARIANT("{\"name\": \"v\", \"summary\": \"s\", \"role\": \"client\", \"argv\": [\"c\"], "
+	               "\"fails\": [{\"check\": \"net.fake\"}]}",
+	               "variants[0].role: no program has the role \"client\"");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\"}]}, "
+	               "{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\"}]}",
+	               "variants[1].name: \"v\" is already the name of variants[0]");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"reson\": \"x\"}]}",
+	               "variants[0].fails[0]: unknown key \"reson\"; did you mean \"reason\"?");
+	ASSERT_TOP("\"shows\": \"\"", "shows: must not be empty");
+	/* the loaded scenario finds its variants by name */
+	const char *text = "{\"name\": \"t\", \"summary\": \"s\", \"question\": \"q\", \"shows\": \"a RST\","
+	                   " \"programs\": [{\"role\": \"server\", \"argv\": [\"srv\"]}],"
+	                   " \"variants\": [{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\"}]}],"
+	                   " \"expect\": " ONE_EXPECT "}";
+	CU_ASSERT_STRING_EQUAL(problem_in(text), "(valid)");
+	struct wc_scenario *s = wc_scenario_load(wc_scratch("scenario.json"), errbuf);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(s);
+	CU_ASSERT_STRING_EQUAL(s->shows, "a RST");
+	json_object *v = wc_scenario_variant(s, "v");
+	CU_ASSERT_PTR_NOT_NULL(v);
+	CU_ASSERT_STRING_EQUAL(wc_schema_str(v, "role", ""), "server");
+	CU_ASSERT_PTR_NULL(wc_scenario_variant(s, "w"));
+	wc_scenario_free(s);
+}
+
 static void test_expectations(void)
 {
 	ASSERT_EXPECT("[{\"check\": \"tcp.fake\", \"count\": 2}]", "(valid)");
@@ -529,6 +566,7 @@ static void test_doc(void)
 }
 
 static const struct wc_test scenario_tests[] = {
+	{"variants: a faulty program and the checks it fails", test_variants},
 	{"a file with every key reads back", test_full},
 	{"a minimal file takes the defaults", test_minimal},
 	{"programs' expect_* keys become expectations", test_implied},
