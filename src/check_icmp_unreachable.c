@@ -29,7 +29,7 @@ static const struct wc_field args[] = {
 	 .doc = "match this ICMP or ICMPv6 type instead of a kind (with code)", .example = "3"},
 	{.key = "code", .type = WC_F_INT, .min = 0, .max = 255,
 	 .doc = "match this code instead of a kind (with type)", .example = "3"},
-	{.key = "port", .type = WC_F_INT, .default_text = "any", .min = 0, .max = 65535,
+	{.key = "port", .type = WC_F_INT, .placeholder = true, .default_text = "any", .min = 0, .max = 65535,
 	 .doc = "only errors quoting a datagram or segment sent to this port", .example = "7007"},
 	{.key = "count", .type = WC_F_COUNT, .default_text = "{\"min\": 1}", .min = 0, .max = WC_NO_LIMIT,
 	 .doc = "how many errors; Linux rate-limits ICMP errors on veth (not on lo), so use min/max there", .example = "{\"min\": 1, \"max\": 3}"},

@@ -11,7 +11,7 @@ static const char *const from_values[] = {"client", "server", "any", NULL};
 static const struct wc_field args[] = {
 	{.key = "protocol", .type = WC_F_STRING, .default_text = "any", .enum_values = proto_values,
 	 .doc = "only packets of this protocol (icmp covers ICMPv6)", .example = "\"udp\""},
-	{.key = "port", .type = WC_F_INT, .default_text = "any", .min = 0, .max = 65535,
+	{.key = "port", .type = WC_F_INT, .placeholder = true, .default_text = "any", .min = 0, .max = 65535,
 	 .doc = "only TCP/UDP packets with this port on either side", .example = "7007"},
 	{.key = "from", .type = WC_F_STRING, .default_text = "any", .enum_values = from_values,
 	 .doc = "only packets from the client (the flow's first sender) or the server", .example = "\"client\""},

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 
 static const struct wc_field args[] = {
-	{.key = "port", .type = WC_F_INT, .default_text = "{port}, else inferred", .min = 1, .max = 65535,
+	{.key = "port", .type = WC_F_INT, .placeholder = true, .default_text = "{port}, else inferred", .min = 1, .max = 65535,
 	 .doc = "the port the client uses; without it, the {port} placeholder, else any refused port "
 	 "whose byte-swapped twin answered", .example = "7007"},
 	{.key = NULL},

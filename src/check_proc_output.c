@@ -10,20 +10,6 @@
 
 static const char *const streams[] = {"stdout", "stderr", NULL};
 
-/* matches: a POSIX extended regular expression that compiles. */
-static int regex_valid(json_object *v, const char *file, const char *path, char *errbuf)
-{
-	regex_t re;
-	int rc = regcomp(&re, json_object_get_string(v), RE_FLAGS);
-	if (rc != 0) {
-		char msg[128];
-		regerror(rc, &re, msg, sizeof msg);
-		return wc_schema_err(errbuf, file, path, "not a valid regular expression: %s", msg);
-	}
-	regfree(&re);
-	return 0;
-}
-
 static const struct wc_field args[] = {
 	{.key = "role", .type = WC_F_STRING, .required = true,
 	 .doc = "the program role, as named in programs", .example = "\"server\""},
@@ -31,7 +17,7 @@ static const struct wc_field args[] = {
 	 .doc = "which output", .example = "\"stderr\""},
 	{.key = "contains", .type = WC_F_STRING, .min = 1, .max = 1024,
 	 .doc = "text the output contains", .example = "\"received 3 datagrams\""},
-	{.key = "matches", .type = WC_F_STRING, .min = 1, .max = 1024, .check = regex_valid,
+	{.key = "matches", .type = WC_F_STRING, .min = 1, .max = 1024, .check = wc_schema_regex,
 	 .doc = "a POSIX extended regular expression some line of the output matches",
 	 .example = "\"^received [0-9]+ datagrams$\""},
 	{.key = "empty", .type = WC_F_BOOL,

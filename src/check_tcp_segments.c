@@ -229,10 +229,10 @@ static void run_segments(const struct wc_check_ctx *ctx, json_object *a, struct 
 	if (!wc_tcp_sel_init(ctx, a, &sel, r))
 		return;
 	get_writes(a, &w);
-	size_t *idx, n = wc_tcp_sel_list(&sel, &idx);
+	size_t *idx, n = wc_tcp_sel_list_attempted(&sel, &idx);
 	char desc[400] = "";
 	if (n == 0)
-		wc_tcp_verdict(r, WC_FAIL, "no TCP connection%s was captured", sel.where);
+		wc_tcp_none_captured(&sel, r);
 	for (size_t i = 0; i < n; i++)
 		if (!segments_one(&sel, &sel.v->tcp[idx[i]], a, &w, r, desc, sizeof desc))
 			goto out;

@@ -41,11 +41,6 @@ static void count_arg(json_object *a, struct wc_count *want)
 		*want = (struct wc_count){.has_min = true, .min = 1};
 }
 
-static bool refused(const struct wc_tcp_conn *c)
-{
-	return c->rst_side == 1 && c->rst_context == WC_RST_REFUSED;
-}
-
 static void run_refused(const struct wc_check_ctx *ctx, json_object *a, struct wc_result *r)
 {
 	struct wc_tcp_sel sel;
@@ -56,7 +51,7 @@ static void run_refused(const struct wc_check_ctx *ctx, json_object *a, struct w
 	const struct wc_tcp_conn *accepted = NULL, *badrst = NULL;
 	for (size_t i = 0; i < n; i++) {
 		const struct wc_tcp_conn *c = &sel.v->tcp[idx[i]];
-		if (refused(c)) {
+		if (wc_tcp_refused(c)) {
 			if (nref < WC_MAX_EVIDENCE) {
 				sf[nref] = c->syn_frame;
 				rf[nref] = c->rst_frame;

@@ -183,9 +183,9 @@ static void run_teardown(const struct wc_check_ctx *ctx, json_object *a, struct 
 	struct wc_tcp_sel sel;
 	if (!wc_tcp_sel_init(ctx, a, &sel, r))
 		return;
-	size_t *idx, n = wc_tcp_sel_list(&sel, &idx);
+	size_t *idx, n = wc_tcp_sel_list_attempted(&sel, &idx);
 	if (n == 0) {
-		wc_tcp_verdict(r, WC_FAIL, "no TCP connection%s was captured", sel.where);
+		wc_tcp_none_captured(&sel, r);
 		goto out;
 	}
 	for (size_t i = 0; i < n; i++) {

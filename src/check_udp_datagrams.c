@@ -63,7 +63,7 @@ static const struct wc_field window_fields[] = {
 };
 
 static const struct wc_field args[] = {
-	{.key = "port", .type = WC_F_INT, .default_text = "any", .min = 0, .max = 65535,
+	{.key = "port", .type = WC_F_INT, .placeholder = true, .default_text = "any", .min = 0, .max = 65535,
 	 .doc = "only UDP flows with this port on either side", .example = "7007"},
 	{.key = "from", .type = WC_F_STRING, .default_text = "client", .enum_values = from_values,
 	 .doc = "whose datagrams: the client (the flow's first sender), the server, or any", .example = "\"client\""},

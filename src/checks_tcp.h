@@ -47,6 +47,14 @@ bool wc_tcp_sel_match(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c)
 int wc_tcp_server_side(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c);
 /* The selected connections' indexes into sel->v->tcp, in id order; caller frees. */
 size_t wc_tcp_sel_list(const struct wc_tcp_sel *sel, size_t **out);
+/* The same without refused attempts (a SYN answered by RST,ACK): they carry no stream and
+ * no close, and are tcp.refused's to judge. */
+size_t wc_tcp_sel_list_attempted(const struct wc_tcp_sel *sel, size_t **out);
+/* A SYN answered by RST,ACK. */
+bool wc_tcp_refused(const struct wc_tcp_conn *c);
+/* FAIL: "no TCP connection on port 7007 was captured" (naming the refused attempts, when
+ * those were all there was). */
+void wc_tcp_none_captured(const struct wc_tcp_sel *sel, struct wc_result *r);
 
 /* "client" or "server" for side s of c. */
 const char *wc_tcp_role_of(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c, int s);

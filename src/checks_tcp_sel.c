@@ -132,20 +132,47 @@ int wc_tcp_server_side(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c
 	return 1;
 }
 
-size_t wc_tcp_sel_list(const struct wc_tcp_sel *sel, size_t **out)
+bool wc_tcp_refused(const struct wc_tcp_conn *c)
+{
+	return c->rst_side == 1 && c->rst_context == WC_RST_REFUSED;
+}
+
+static size_t list(const struct wc_tcp_sel *sel, bool refused_too, size_t **out)
 {
 	size_t n = 0;
 	*out = NULL;
 	if (sel->v->tcp_count == 0)
 		return 0;
-	size_t *list = malloc(sel->v->tcp_count * sizeof *list);
-	if (!list)
+	size_t *idx = malloc(sel->v->tcp_count * sizeof *idx);
+	if (!idx)
 		return 0;
 	for (size_t i = 0; i < sel->v->tcp_count; i++)
-		if (wc_tcp_sel_match(sel, &sel->v->tcp[i]))
-			list[n++] = i;
-	*out = list;
+		if (wc_tcp_sel_match(sel, &sel->v->tcp[i]) && (refused_too || !wc_tcp_refused(&sel->v->tcp[i])))
+			idx[n++] = i;
+	*out = idx;
 	return n;
+}
+
+size_t wc_tcp_sel_list(const struct wc_tcp_sel *sel, size_t **out)
+{
+	return list(sel, true, out);
+}
+
+size_t wc_tcp_sel_list_attempted(const struct wc_tcp_sel *sel, size_t **out)
+{
+	return list(sel, false, out);
+}
+
+void wc_tcp_none_captured(const struct wc_tcp_sel *sel, struct wc_result *r)
+{
+	size_t refused = 0;
+	for (size_t i = 0; i < sel->v->tcp_count; i++)
+		refused += wc_tcp_sel_match(sel, &sel->v->tcp[i]) && wc_tcp_refused(&sel->v->tcp[i]);
+	if (refused)
+		wc_tcp_verdict(r, WC_FAIL, "no TCP connection%s was captured, only %zu refused attempt%s (SYN answered by RST,ACK)",
+		               sel->where, refused, refused == 1 ? "" : "s");
+	else
+		wc_tcp_verdict(r, WC_FAIL, "no TCP connection%s was captured", sel->where);
 }
 
 const char *wc_tcp_role_of(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c, int s)

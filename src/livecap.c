@@ -21,7 +21,7 @@
  * packets than were written (frames still on their way into the ring). */
 #define DRAIN_LIMIT_MS 200
 
-enum phase { STARTING, RUNNING, FAILED };
+enum phase { STARTING, RUNNING, FAILED, WRITTEN };
 
 struct wc_livecap {
 	struct wc_livecap_opts opts;
@@ -162,8 +162,9 @@ static void judge(struct wc_livecap_result *res, const char *failure)
 		res->conclusive = true;
 }
 
-/* After the loop: drain, count, close. Runs in the capture thread, so that closing the
- * packet socket (a kernel grace period) overlaps between capture points. */
+/* After the loop: drain, count, complete the file. Runs in the capture thread, which then
+ * closes the packet socket (a kernel grace period) on its own: the closes of several
+ * capture points overlap, and with finish_all they overlap the reading of the files. */
 static void finish(struct wc_livecap *c, int loop_rc)
 {
 	struct pcap_stat ps;
@@ -177,7 +178,6 @@ static void finish(struct wc_livecap *c, int loop_rc)
 	if (pcap_dump_flush(c->dumper) != 0 && c->rc == 0)
 		c->rc = wc_err(failure, "capture: writing %s failed", c->path);
 	pcap_dump_close(c->dumper);
-	pcap_close(c->pcap);
 	c->res.received = ps.ps_recv;
 	c->res.dropped = ps.ps_drop;
 	c->res.written = c->written;
@@ -203,6 +203,9 @@ static void *capture_thread(void *arg)
 	}
 	report(c, RUNNING);
 	finish(c, pcap_loop(c->pcap, -1, write_frame, (u_char *)c));
+	/* the file is complete: the caller may read it while the socket closes */
+	report(c, WRITTEN);
+	pcap_close(c->pcap);
 	return NULL;
 }
 
@@ -292,19 +295,39 @@ struct wc_livecap *wc_livecap_start(const struct wc_livecap_opts *opts, char *er
 	return wc_livecap_start_all(opts, 1, &c, errbuf) == 0 ? c : NULL;
 }
 
-int wc_livecap_stop_all(struct wc_livecap **caps, size_t n, struct wc_livecap_result *res, char *errbuf)
+int wc_livecap_finish_all(struct wc_livecap **caps, size_t n, struct wc_livecap_result *res, char *errbuf)
 {
 	for (size_t i = 0; i < n; i++)
 		pcap_breakloop(caps[i]->pcap);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
+		struct wc_livecap *c = caps[i];
+		pthread_mutex_lock(&c->lock);
+		while (c->phase != WRITTEN)
+			pthread_cond_wait(&c->changed, &c->lock);
+		pthread_mutex_unlock(&c->lock);
+		res[i] = c->res;
+		if (c->rc != 0 && rc == 0)
+			rc = wc_err(errbuf, "%s", c->res.reason);
+	}
+	return rc;
+}
+
+void wc_livecap_release_all(struct wc_livecap **caps, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!caps[i])
+			continue;
 		pthread_join(caps[i]->thread, NULL);
-		res[i] = caps[i]->res;
-		if (caps[i]->rc != 0 && rc == 0)
-			rc = wc_err(errbuf, "%s", caps[i]->res.reason);
 		free_capture(caps[i]);
 		caps[i] = NULL;
 	}
+}
+
+int wc_livecap_stop_all(struct wc_livecap **caps, size_t n, struct wc_livecap_result *res, char *errbuf)
+{
+	int rc = wc_livecap_finish_all(caps, n, res, errbuf);
+	wc_livecap_release_all(caps, n);
 	return rc;
 }
 

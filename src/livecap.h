@@ -54,6 +54,14 @@ struct wc_livecap *wc_livecap_start(const struct wc_livecap_opts *opts, char *er
  * completed; every res[i] is filled either way, a failed one not conclusive. */
 int wc_livecap_stop_all(struct wc_livecap **caps, size_t n, struct wc_livecap_result *res, char *errbuf);
 
+/* The same in two steps, so that the files can be read while the kernel closes the
+ * sockets: finish_all breaks the loops, drains, completes each file and fills res[i] (as
+ * stop_all); the capture threads then close their packet sockets on their own, and
+ * release_all waits for them and frees the captures (NULL entries are skipped). Until
+ * release_all the sockets keep the capture points' namespaces alive. */
+int wc_livecap_finish_all(struct wc_livecap **caps, size_t n, struct wc_livecap_result *res, char *errbuf);
+void wc_livecap_release_all(struct wc_livecap **caps, size_t n);
+
 /* One capture: wc_livecap_stop_all with n = 1. */
 int wc_livecap_stop(struct wc_livecap *c, struct wc_livecap_result *res, char *errbuf);
 

@@ -144,6 +144,32 @@ static void scenario(FILE *out, const struct paint *p, const struct wc_outcome *
 	fputc('\n', out);
 }
 
+/* One line per scenario, so a run of many ends with what a newcomer reads first:
+ * "PASS          tcp-echo  7/7 points  a TCP echo: handshake, …" */
+static void overview(FILE *out, const struct paint *p, const struct wc_outcome *o, size_t n)
+{
+	int width = 0;
+	for (size_t i = 0; i < n; i++) {
+		int len = (int)strlen(o[i].name) + (o[i].variant ? (int)strlen(o[i].variant) + 3 : 0);
+		if (len > width)
+			width = len;
+	}
+	fputs("\nsummary:\n", out);
+	for (size_t i = 0; i < n; i++) {
+		char name[256];
+		snprintf(name, sizeof name, "%s%s%s%s", o[i].name, o[i].variant ? " (" : "", o[i].variant ? o[i].variant : "",
+		         o[i].variant ? ")" : "");
+		fputs("  ", out);
+		verdict_word(out, p, o[i].verdict);
+		fprintf(out, "%*s%-*s  ", (int)(13 - strlen(wc_verdict_name(o[i].verdict))), "", width, name);
+		points(out, o[i].points);
+		fputc('/', out);
+		points(out, o[i].points_max);
+		const char *what = o[i].verdict == WC_INCONCLUSIVE && o[i].why[0] ? o[i].why : o[i].summary;
+		fprintf(out, " points%s%s\n", what && *what ? "  " : "", what && *what ? what : "");
+	}
+}
+
 int wc_report_text(FILE *out, const struct wc_outcome *o, size_t n, bool color, char *errbuf)
 {
 	struct paint p = {.on = color};
@@ -160,6 +186,7 @@ int wc_report_text(FILE *out, const struct wc_outcome *o, size_t n, bool color, 
 		max += o[i].points_max;
 	}
 	if (n > 1) {
+		overview(out, &p, o, n);
 		fprintf(out, "\n%zu scenarios: ", n);
 		summary(out, passed, failed, inconclusive, pts, max);
 		fputs("verdict: ", out);

@@ -22,6 +22,8 @@ struct run {
 	bool topo_up;
 	struct wc_faults *faults;
 	json_object *faults_filled;
+	struct wc_livecap *caps[2];   /* files complete, sockets still closing until release */
+	size_t ncap;
 	struct wc_plan plan;
 	struct wc_placeholders ph;
 	char scratch[PATH_MAX];
@@ -196,8 +198,9 @@ static void unstarted_program(struct run *r)
 {
 	for (size_t i = 0; i < r->res->rec.role_count && !r->unrun[0]; i++) {
 		const struct wc_run_role *role = &r->res->rec.roles[i];
-		if (!role->started && strncmp(role->note, "not started", 11) == 0)
-			unfit(r, "the %s %s", role->role, role->note);
+		static const char prefix[] = "not started: ";
+		if (!role->started && strncmp(role->note, prefix, sizeof prefix - 1) == 0)
+			unfit(r, "the %s could not be started: %s", role->role, role->note + sizeof prefix - 1);
 	}
 }
 
@@ -209,6 +212,21 @@ static void not_kept(struct wc_view *v)
 		return;
 	free(v->path);
 	v->path = name;
+}
+
+/* A capture point that lost packets cannot support any verdict, whether or not the
+ * scenario asked for capture.health: the outcome is inconclusive, the results stay. */
+static void distrust_lossy_captures(struct wc_run_result *res)
+{
+	struct wc_outcome *o = &res->outcome;
+	for (size_t i = 0; i < res->rec.cap_count && o->verdict != WC_INCONCLUSIVE; i++) {
+		const struct wc_run_capture *c = &res->rec.caps[i];
+		if (c->cap.conclusive)
+			continue;
+		o->verdict = WC_INCONCLUSIVE;
+		snprintf(o->why, sizeof o->why, "the %s%scapture is incomplete: %.600s", c->tag, c->tag[0] ? " " : "",
+		         c->cap.reason);
+	}
 }
 
 static int judge(struct run *r, char *errbuf)
@@ -235,16 +253,17 @@ static int judge(struct run *r, char *errbuf)
 		if (!r->o->keep_dir)
 			not_kept(&res->views[i]);
 	}
-	return wc_verdict_run(r->s, res->views, res->view_count, &r->ph, &res->rec, &res->outcome, errbuf);
+	if (wc_verdict_run(r->s, res->views, res->view_count, &r->ph, &res->rec, &res->outcome, errbuf) != 0)
+		return -1;
+	distrust_lossy_captures(res);
+	return 0;
 }
 
 /* ---- the run ------------------------------------------------------------------------------- */
 
 static void run_programs(struct run *r, char *errbuf)
 {
-	struct wc_livecap *caps[2];
 	struct wc_livecap_result capres[2];
-	size_t ncap = 0;
 	long long t0 = wc_proc_now_ms();
 	if (netem_refused(r))
 		return;
@@ -261,8 +280,10 @@ static void run_programs(struct run *r, char *errbuf)
 		    wc_faults_schedule(r->faults, r->faults_filled, wc_schema_num(r->s->root, "time_scale", 1.0), r->unrun) != 0)
 			return;
 	}
-	if (start_captures(r, caps, &ncap) != 0)
+	if (start_captures(r, r->caps, &r->ncap) != 0) {
+		r->ncap = 0;
 		return;
+	}
 	r->res->setup_ms = ms_since(t0);
 	struct wc_drive d = {.plan = &r->plan, .topo = &r->topo, .faults = r->faults, .cancel = r->o->cancel,
 	                     .rec = &r->res->rec};
@@ -272,9 +293,9 @@ static void run_programs(struct run *r, char *errbuf)
 	long long t1 = wc_proc_now_ms();
 	usleep(WC_RUN_DRAIN_MS * 1000);
 	char why[WC_ERRBUF_SIZE];
-	if (wc_livecap_stop_all(caps, ncap, capres, why) != 0 && !r->unrun[0])
+	if (wc_livecap_finish_all(r->caps, r->ncap, capres, why) != 0 && !r->unrun[0])
 		unfit(r, "the capture could not be completed: %s", why);
-	for (size_t i = 0; i < ncap; i++)
+	for (size_t i = 0; i < r->ncap; i++)
 		r->res->rec.caps[i].cap = capres[i];
 	if (d.cancelled && !r->unrun[0])
 		unfit(r, "the run was interrupted before it ended");
@@ -286,6 +307,8 @@ static void run_programs(struct run *r, char *errbuf)
 static void release(struct run *r)
 {
 	long long t0 = wc_proc_now_ms();
+	wc_livecap_release_all(r->caps, r->ncap);
+	r->ncap = 0;
 	wc_faults_free(r->faults);
 	r->faults = NULL;
 	if (r->topo_up)
@@ -311,7 +334,7 @@ int wc_run_scenario(const struct wc_scenario *s, const struct wc_run_opts *opts,
 		unfit(&r, "%s", opts->refused);
 	else
 		run_programs(&r, errbuf);
-	release(&r);
+	/* the capture sockets close while the files are judged */
 	rc = judge(&r, errbuf);
 out:
 	release(&r);

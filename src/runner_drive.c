@@ -105,13 +105,17 @@ static void update_ready(struct driver *dr)
 		struct slot *s = &dr->slots[i];
 		if (s->ready || !p->awaited || s->state == SLOT_WAITING)
 			continue;
-		const struct wc_proc_result *r = s->proc ? wc_proc_result(s->proc) : NULL;
+		if (!s->proc) { /* could not be started: its note says why, and the run is unfit */
+			s->ready = true;
+			continue;
+		}
+		const struct wc_proc_result *r = wc_proc_result(s->proc);
 		if (p->ready == WC_READY_NONE) {
-			s->ready = s->state == SLOT_DONE || (r && r->started);
+			s->ready = s->state == SLOT_DONE || r->started;
 			continue;
 		}
 		char why[WC_ERRBUF_SIZE];
-		if (r && r->started && enter_host(dr, p->host, why) == 0 && wc_ready_port(p->ready, p->ready_port) == 1)
+		if (r->started && enter_host(dr, p->host, why) == 0 && wc_ready_port(p->ready, p->ready_port) == 1)
 			s->ready = true;
 		else if (s->state == SLOT_DONE) {
 			s->ready = true;

@@ -423,12 +423,15 @@ static int variant_fails_rules(const struct wc_scenario *s, char *errbuf)
 	for (size_t i = 0, n = s->variants ? json_object_array_length(s->variants) : 0; i < n; i++) {
 		json_object *fails = member(json_object_array_get_idx(s->variants, i), "fails");
 		for (size_t k = 0, m = json_object_array_length(fails); k < m; k++) {
-			const char *check = wc_schema_str(json_object_array_get_idx(fails, k), "check", "");
+			json_object *f = json_object_array_get_idx(fails, k);
+			const char *check = wc_schema_str(f, "check", ""), *at = wc_schema_str(f, "expect", NULL);
 			bool found = false;
 			for (size_t e = 0; e < s->expect_count && !found; e++)
-				found = strcmp(s->expect[e].def->name, check) == 0;
+				found = strcmp(s->expect[e].def->name, check) == 0 && (!at || strcmp(s->expect[e].path, at) == 0);
 			if (!found) {
-				snprintf(path, sizeof path, "variants[%zu].fails[%zu].check", i, k);
+				snprintf(path, sizeof path, "variants[%zu].fails[%zu].%s", i, k, at ? "expect" : "check");
+				if (at)
+					return wc_schema_err(errbuf, s->file, path, "no expectation at %s uses %s", at, check);
 				return wc_schema_err(errbuf, s->file, path, "no expectation of this scenario uses %s", check);
 			}
 		}

@@ -55,6 +55,10 @@ void wc_scenario_free(struct wc_scenario *s);
 /* The variant called name, or NULL. */
 json_object *wc_scenario_variant(const struct wc_scenario *s, const char *name);
 
+/* Write doc/catalogue.md: the bundled scenarios s[0..n), each named by its file as a
+ * user types it (files[i], "scenarios/01-tcp-echo.json"). */
+void wc_scenario_catalogue(FILE *out, struct wc_scenario *const *s, const char *const *files, size_t n);
+
 /* Write doc/scenario.md's reference part: every key of the format and every check's
  * arguments, from the field tables. */
 void wc_scenario_doc(FILE *out);

@@ -3,7 +3,6 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
-#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -99,20 +98,6 @@ static int readiness(json_object *v, const char *file, const char *path, char *e
 		return wc_schema_err(errbuf, file, path,
 		                     "the port must be a number from 1 to 65535 or {port}, got \"%s\"", port);
 	return 0;
-}
-
-static int regex_text(json_object *v, const char *file, const char *path, char *errbuf)
-{
-	regex_t re;
-	int rc = regcomp(&re, json_object_get_string(v), REG_EXTENDED | REG_NOSUB);
-	if (rc == 0) {
-		regfree(&re);
-		return 0;
-	}
-	char why[160];
-	regerror(rc, &re, why, sizeof why);
-	regfree(&re);
-	return wc_schema_err(errbuf, file, path, "not a valid regular expression: %s", why);
 }
 
 static int known_check(json_object *v, const char *file, const char *path, char *errbuf)
@@ -251,11 +236,11 @@ static const struct wc_field program_fields[] = {
 	{.key = "expect_exit", .type = WC_F_INT, .min = 0, .max = 255, .default_text = "not checked",
 	 .doc = "the exit status it must end with; killed by a signal, it has none and fails this",
 	 .example = "0"},
-	{.key = "expect_stdout", .type = WC_F_STRING, .check = regex_text,
+	{.key = "expect_stdout", .type = WC_F_STRING, .check = wc_schema_regex,
 	 .default_text = "not checked",
 	 .doc = "a POSIX extended regular expression found somewhere in its standard output",
 	 .example = "\"^echo: 3 lines\""},
-	{.key = "expect_stderr", .type = WC_F_STRING, .check = regex_text,
+	{.key = "expect_stderr", .type = WC_F_STRING, .check = wc_schema_regex,
 	 .default_text = "not checked",
 	 .doc = "a POSIX extended regular expression found somewhere in its standard error",
 	 .example = "\"Connection refused\""},
@@ -324,6 +309,8 @@ static const struct wc_field fails_fields[] = {
 	 .example = "\"port.byteorder\""},
 	{.key = "reason", .type = WC_F_STRING, .min = 1, .max = 400, .default_text = "any reason",
 	 .doc = "words the failure's reason holds: the mistake, named", .example = "\"byte-swapped\""},
+	{.key = "expect", .type = WC_F_STRING, .min = 1, .max = 31, .default_text = "any expectation using the check",
+	 .doc = "which expectation, by its path, when several use the check", .example = "\"expect[7]\""},
 	{.key = NULL},
 };
 

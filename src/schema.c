@@ -1,6 +1,7 @@
 /* schema.c — validation of JSON objects against field tables, and their Markdown reference. */
 #include "schema.h"
 
+#include <regex.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,21 @@ static int check_count(const struct wc_field *f, json_object *v, const char *fil
 	return 0;
 }
 
+/* "{port}": a lower-case name in braces, the whole string. */
+static bool is_placeholder(json_object *v)
+{
+	if (!json_object_is_type(v, json_type_string))
+		return false;
+	const char *s = json_object_get_string(v);
+	size_t n = strlen(s);
+	if (n < 3 || s[0] != '{' || s[n - 1] != '}')
+		return false;
+	for (size_t i = 1; i + 1 < n; i++)
+		if (s[i] < 'a' || s[i] > 'z')
+			return false;
+	return true;
+}
+
 static int validate_object(json_object *obj, const struct wc_field *fields,
                            const struct wc_field *(*variant)(json_object *), const char *file,
                            const char *path, char *errbuf);
@@ -201,7 +217,10 @@ static int validate_value(const struct wc_field *f, json_object *v, const char *
 			return -1;
 		break;
 	case WC_F_INT:
-		if (check_whole(f, v, "a whole number", file, path, errbuf))
+		if (f->placeholder && is_placeholder(v))
+			break;
+		if (check_whole(f, v, f->placeholder ? "a whole number or a placeholder such as \"{port}\"" : "a whole number",
+		                file, path, errbuf))
 			return -1;
 		break;
 	case WC_F_NUMBER:
@@ -374,6 +393,8 @@ static void md_type(FILE *out, const struct wc_field *f, const char *path)
 	case WC_F_INT:
 		fputs("whole number", out);
 		md_range(out, f, "");
+		if (f->placeholder)
+			fputs(", or `\"{port}\"`", out);
 		return;
 	case WC_F_NUMBER:
 		fputs("number", out);
@@ -562,4 +583,37 @@ unsigned wc_edit_distance(const char *a, const char *b)
 		memcpy(prev, cur, sizeof prev);
 	}
 	return prev[lb];
+}
+
+int wc_schema_regex(json_object *v, const char *file, const char *path, char *errbuf)
+{
+	const char *text = json_object_get_string(v);
+	char *plain = strdup(text);
+	if (!plain)
+		return wc_schema_err(errbuf, file, path, "out of memory");
+	/* "{name}" → "x": what a placeholder will hold is plain text, never regex syntax */
+	char *o = plain;
+	for (const char *c = text; *c;) {
+		const char *end = *c == '{' ? strchr(c, '}') : NULL;
+		bool name = end && end > c + 1;
+		for (const char *k = c + 1; name && k < end; k++)
+			name = *k >= 'a' && *k <= 'z';
+		if (name) {
+			*o++ = 'x';
+			c = end + 1;
+		} else {
+			*o++ = *c++;
+		}
+	}
+	*o = '\0';
+	regex_t re;
+	int rc = regcomp(&re, plain, REG_EXTENDED | REG_NOSUB);
+	free(plain);
+	if (rc == 0) {
+		regfree(&re);
+		return 0;
+	}
+	char why[128];
+	regerror(rc, &re, why, sizeof why);
+	return wc_schema_err(errbuf, file, path, "not a valid regular expression: %s", why);
 }

@@ -61,6 +61,8 @@ struct wc_field {
 	const struct wc_field *(*variant)(json_object *obj);
 	const char *type_doc;               /* doc/'s type column when the type says too little
 	                                       (ANY: "object of strings, or array of …") */
+	bool placeholder;                   /* INT: may also be a placeholder standing for one,
+	                                       "{port}", filled before a check reads it */
 };
 
 /* A count expectation: exactly N, or at least / at most. */
@@ -95,6 +97,11 @@ int wc_schema_err(char *errbuf, const char *file, const char *path, const char *
 /* What a JSON value is, for messages: "a string", "a number", "an array", "an object",
  * "true", "false", "null". */
 const char *wc_schema_kind(json_object *v);
+
+/* A `check` for strings holding a POSIX extended regular expression: it must compile once
+ * its placeholders ("{port}", "{server}", "{client}") are filled, so they are replaced by a
+ * plain character before compiling. */
+int wc_schema_regex(json_object *v, const char *file, const char *path, char *errbuf);
 /* The known word nearest to word (edit distance at most max(2, strlen(word) / 3)), or
  * NULL: for "did you mean". words is NULL-terminated. */
 const char *wc_schema_nearest(const char *word, const char *const *words);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# The README's first command explains the bundled capture as captures/README.md says.
+# The bundled capture captures/tcp-echo-lo.pcap is explained as captures/README.md says.
 set -u
 wc="$WC_BUILDDIR/src/wirecheck"
 cap="$WC_SRCDIR/captures/tcp-echo-lo.pcap"

@@ -86,6 +86,10 @@ static void test_text_vantage_and_totals(void)
 	ASSERT_HAS(t, "\nINCONCLUSIVE icmp.unreachable  no ICMP error  0/1 points\n");
 	ASSERT_HAS(t, "\nPASS ip.fields  TTL 64 (frame 1 in the server capture)  0.5/0.5 points\n");
 	ASSERT_HAS(t, "\n1 passed, 1 failed, 1 inconclusive — 0.5/3 points\nverdict: FAIL\n"
+	              "\nsummary:\n"
+	              "  FAIL         tcp-echo              7/9 points  a client sends three lines to an echo server and "
+	              "reads them back\n"
+	              "  FAIL         udp <lost> & \"found\"  0.5/3 points\n"
 	              "\n2 scenarios: 4 passed, 2 failed, 1 inconclusive — 7.5/12 points\nverdict: FAIL\n");
 }
 

@@ -239,8 +239,17 @@ static void test_unstartable_program(void)
 	struct wc_run_result res;
 	struct wc_scenario *s = run_fixture("tcp-echo", &opts, &res);
 	CU_ASSERT_EQUAL(res.outcome.verdict, WC_INCONCLUSIVE);
-	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "the client not started"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "the client could not be started"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "/nonexistent/student-client"));
+	wc_run_override_free(&o);
+	finish(s, &res);
+
+	/* a server that cannot start: its client still runs, the run stays inconclusive */
+	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse("server=/nonexistent/student-server", &o, errbuf), 0);
+	s = run_fixture("tcp-echo", &opts, &res);
+	CU_ASSERT_EQUAL(res.outcome.verdict, WC_INCONCLUSIVE);
+	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "the server could not be started"));
+	CU_ASSERT_TRUE(role(&res, "client")->started);
 	wc_run_override_free(&o);
 	finish(s, &res);
 }

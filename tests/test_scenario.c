@@ -465,6 +465,9 @@ static void test_variants(void)
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"tcp.fake\"}]}",
 	               "variants[0].fails[0].check: no expectation of this scenario uses tcp.fake");
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": []}", "variants[0].fails: must not be empty");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"expect\": \"expect[0]\"}]}", "(valid)");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"expect\": \"expect[1]\"}]}",
+	               "variants[0].fails[0].expect: no expectation at expect[1] uses net.fake");
 	ASSERT_VARIANT("{" GOOD_VARIANT "}", "variants[0]: missing required key \"fails\"");
 	ASSERT_VARIANT("{\"name\": \"v\", \"summary\": \"s\", \"role\": \"client\", \"argv\": [\"c\"], "
 	               "\"fails\": [{\"check\": \"net.fake\"}]}",

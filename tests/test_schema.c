@@ -50,6 +50,8 @@ static const struct wc_field fields[] = {
 	{.key = "inner", .type = WC_F_OBJECT, .fields = inner_fields},
 	{.key = "items", .type = WC_F_OBJECTS, .fields = item_fields, .variant = mode_variant},
 	{.key = "blob", .type = WC_F_ANY},
+	{.key = "dport", .type = WC_F_INT, .min = 1, .max = 65535, .placeholder = true},
+	{.key = "re", .type = WC_F_STRING, .check = wc_schema_regex},
 	{.key = NULL},
 };
 
@@ -95,6 +97,23 @@ static void test_types(void)
 	ASSERT_PROBLEM("{\"items\": [{\"mode\": \"a\"}, 7]}", "f.json: items[1]: expected an object, got a number");
 	ASSERT_PROBLEM("{\"count\": \"two\"}",
 	               "f.json: count: expected a whole number or an object {\"exact\"|\"min\"|\"max\": N}, got a string");
+}
+
+/* A placeholder where a number goes, and regular expressions holding placeholders. */
+static void test_placeholders(void)
+{
+	CU_ASSERT_PTR_NULL(problem("{\"dport\": \"{port}\"}"));
+	CU_ASSERT_PTR_NULL(problem("{\"dport\": 7007}"));
+	ASSERT_PROBLEM("{\"dport\": \"7007\"}",
+	               "f.json: dport: expected a whole number or a placeholder such as \"{port}\", got a string");
+	ASSERT_PROBLEM("{\"dport\": \"{Port}\"}",
+	               "f.json: dport: expected a whole number or a placeholder such as \"{port}\", got a string");
+	ASSERT_PROBLEM("{\"port\": \"{port}\"}", "f.json: port: expected a whole number, got a string");
+	ASSERT_PROBLEM("{\"dport\": 0}", "f.json: dport: must be at least 1, got 0");
+	CU_ASSERT_PTR_NULL(problem("{\"re\": \"^listening on {server}:{port}$\"}"));
+	CU_ASSERT_PTR_NULL(problem("{\"re\": \"^A{100}B{2,3}$\"}"));
+	ASSERT_PROBLEM("{\"re\": \"a{1,x}\"}", "f.json: re: not a valid regular expression: Invalid content of \\{\\}");
+	ASSERT_PROBLEM("{\"re\": \"(\"}", "f.json: re: not a valid regular expression: Unmatched ( or \\(");
 }
 
 static void test_ranges(void)
@@ -233,6 +252,7 @@ static void test_markdown(void)
 static const struct wc_test schema_tests[] = {
 	{"valid objects pass", test_valid},
 	{"wrong types name what was expected and found", test_types},
+	{"placeholders in numbers and regular expressions", test_placeholders},
 	{"ranges, lengths and enums", test_ranges},
 	{"count expectations", test_counts},
 	{"unknown and missing keys, variants", test_keys},

@@ -1,0 +1,25 @@
+#!/bin/sh
+# test_captures.sh — every bundled scenario's stored reference run (captures/NAME/: the
+# captures, the traces and run.json), judged again offline with no privileges, passes; and
+# every stored run belongs to a scenario.
+TEST=captures; . "$(dirname "$0")/lib.sh"
+n=0
+for scenario in "$SRC"/scenarios/*.json; do
+	name=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["name"])' "$scenario") || exit 99
+	rec="$SRC/captures/$name/run.json"
+	if [ ! -f "$rec" ]; then
+		fail "$(basename "$scenario"): no stored run in captures/$name/ (captures/record.sh makes them)"
+		continue
+	fi
+	"$WC" check --run "$rec" --expect "$scenario" --report json:"$TMP/$name.json" >"$TMP/$name.out" 2>&1
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "captures/$name judged against $(basename "$scenario") exited $rc: $(grep -E '^(FAIL|INCONCLUSIVE)|^wirecheck' "$TMP/$name.out")"
+	n=$((n + 1))
+done
+for dir in "$SRC"/captures/*/; do
+	name=$(basename "$dir")
+	grep -lq "\"name\": \"$name\"" "$SRC"/scenarios/*.json || fail "captures/$name/ belongs to no scenario"
+done
+[ "$n" -ge 20 ] || fail "only $n scenarios have a stored run"
+echo "$n stored runs judged"
+finish
