@@ -1,8 +1,10 @@
 /* check_sock_calls.c — sock.calls: what a program's socket-call trace shows: datagrams
- * read short, calls that failed with a given errno, SO_REUSEADDR set before bind. */
+ * read short, what TCP reads returned, calls that failed with a given errno, SO_REUSEADDR
+ * set before bind. */
 #include "checks_proc.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -48,6 +50,10 @@ static const struct wc_field args[] = {
 	{.key = "short_reads", .type = WC_F_COUNT, .min = 0, .max = WC_NO_LIMIT,
 	 .doc = "UDP receives that returned fewer bytes than the datagram held (the rest is discarded)",
 	 .example = "0"},
+	{.key = "tcp_reads", .type = WC_F_COUNT, .min = 0, .max = WC_NO_LIMIT,
+	 .doc = "the bytes every TCP receive returned (end of stream, 0, not counted): a stream has no "
+	        "message boundaries, so a reader gets what it asks for, whatever the segments were",
+	 .example = "{\"max\": 50}"},
 	{.key = "failed", .type = WC_F_OBJECT, .fields = failed_fields,
 	 .doc = "a call that failed with a given errno", .example = "{\"call\": \"connect\", \"errno\": \"ECONNREFUSED\"}"},
 	{.key = "reuseaddr", .type = WC_F_BOOL,
@@ -100,6 +106,42 @@ static void short_reads(const struct wc_run_role *p, json_object *v, struct part
 	snprintf(out->reason, sizeof out->reason, "the %s %s (%zu short read%s of %zu, the first at line %zu of its trace)%s%s",
 	         p->role, what, n, n == 1 ? "" : "s", reads, f->line, out->v == WC_PASS ? "" : "; expected ",
 	         out->v == WC_PASS ? "" : wc_count_str(&want, wbuf, sizeof wbuf));
+}
+
+static void tcp_reads(const struct wc_run_role *p, json_object *v, struct part *out)
+{
+	const struct wc_trace *t = &p->trace;
+	struct wc_count want;
+	wc_count_get(v, &want);
+	size_t n = 0, first = 0, last = 0;
+	int64_t lo = INT64_MAX, hi = 0;
+	char wbuf[48];
+	for (size_t i = 0; i < t->count; i++) {
+		const struct wc_sockcall *c = &t->calls[i];
+		if (c->call != WC_SC_RECV || c->kind != WC_SK_TCP || c->ret <= 0)
+			continue;
+		if (!wc_count_ok(&want, c->ret)) {
+			out->v = WC_FAIL;
+			snprintf(out->reason, sizeof out->reason,
+			         "the %s's TCP %s at line %zu of its trace returned %lld bytes, expected %s", p->role, c->fn,
+			         c->line, (long long)c->ret, wc_count_str(&want, wbuf, sizeof wbuf));
+			return;
+		}
+		if (n++ == 0)
+			first = i;
+		last = i;
+		lo = c->ret < lo ? c->ret : lo;
+		hi = c->ret > hi ? c->ret : hi;
+	}
+	out->v = n ? WC_PASS : WC_FAIL;
+	if (!n)
+		snprintf(out->reason, sizeof out->reason, "the %s read nothing from a TCP socket", p->role);
+	else if (lo == hi)
+		snprintf(out->reason, sizeof out->reason, "each of the %s's %zu TCP reads returned %lld bytes (lines %zu to %zu of its trace)",
+		         p->role, n, (long long)lo, t->calls[first].line, t->calls[last].line);
+	else
+		snprintf(out->reason, sizeof out->reason, "the %s's %zu TCP reads returned %lld to %lld bytes (lines %zu to %zu of its trace)",
+		         p->role, n, (long long)lo, (long long)hi, t->calls[first].line, t->calls[last].line);
 }
 
 static void failed(const struct wc_run_role *p, json_object *v, struct part *out)
@@ -165,11 +207,13 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 		                 "cannot be traced), so its socket calls are unknown", p->role, p->argv0);
 		return;
 	}
-	struct part parts[3];
+	struct part parts[4];
 	size_t n = 0;
 	json_object *v = NULL;
 	if (json_object_object_get_ex(a, "short_reads", &v))
 		short_reads(p, v, &parts[n++]);
+	if (json_object_object_get_ex(a, "tcp_reads", &v))
+		tcp_reads(p, v, &parts[n++]);
 	if (json_object_object_get_ex(a, "failed", &v))
 		failed(p, v, &parts[n++]);
 	if (json_object_object_get_ex(a, "reuseaddr", &v))
@@ -196,7 +240,7 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 
 const struct wc_check_def wc_check_sock_calls = {
 	.name = "sock.calls",
-	.summary = "what a program's socket calls show: datagrams read short, calls failed with an errno, SO_REUSEADDR before bind",
+	.summary = "what a program's socket calls show: datagrams read short, TCP read sizes, failed calls, SO_REUSEADDR",
 	.args = args,
 	.example = "{\"check\": \"sock.calls\", \"role\": \"server\", \"short_reads\": 0}",
 	.run = run,

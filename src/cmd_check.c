@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "cmd_check.h"
+#include "cmd_reports.h"
 #include "report.h"
 #include "runrec.h"
 #include "scenario.h"
@@ -53,12 +53,6 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-struct report_req {
-	enum wc_report_format fmt;
-	const char *path;           /* "-": standard output */
-	FILE *f;
-};
-
 struct capture_arg {
 	char role[16];
 	const char *path;
@@ -67,8 +61,7 @@ struct capture_arg {
 struct check_cmd {
 	const char *expect;
 	const char *run;            /* the run record, or NULL */
-	struct report_req *reports;
-	size_t report_count;
+	struct wc_report_reqs reports;
 	struct capture_arg *captures;
 	size_t capture_count;
 	struct wc_placeholders ph;
@@ -81,28 +74,6 @@ static const char *option_name(int val)
 		if (o->val == val)
 			return o->name;
 	return "?";
-}
-
-static int add_report(struct check_cmd *cmd, const char *arg, char *errbuf)
-{
-	const char *colon = strchr(arg, ':');
-	char fmt[16];
-	if (!colon || (size_t)(colon - arg) >= sizeof fmt || !colon[1])
-		return wc_err(errbuf, "check: --report wants FORMAT:PATH (text, json or junit; PATH - for standard "
-		                      "output), not '%s'", arg);
-	memcpy(fmt, arg, (size_t)(colon - arg));
-	fmt[colon - arg] = '\0';
-	int f = wc_report_format_parse(fmt);
-	if (f < 0)
-		return wc_err(errbuf, "check: unknown report format '%s' (text, json or junit)", fmt);
-	for (size_t i = 0; i < cmd->report_count; i++)
-		if (strcmp(colon + 1, "-") == 0 && strcmp(cmd->reports[i].path, "-") == 0)
-			return wc_err(errbuf, "check: only one report can go to standard output");
-	struct report_req *r = &cmd->reports[cmd->report_count++];
-	r->fmt = (enum wc_report_format)f;
-	r->path = colon + 1;
-	r->f = NULL;
-	return 0;
 }
 
 static int add_set(struct check_cmd *cmd, const char *arg, char *errbuf)
@@ -186,7 +157,7 @@ static int parse(int argc, char **argv, struct check_cmd *cmd, char *errbuf)
 			cmd->run = optarg;
 			break;
 		case OPT_REPORT:
-			if (add_report(cmd, optarg, errbuf) != 0)
+			if (wc_report_reqs_add(&cmd->reports, "check", optarg, errbuf) != 0)
 				return -1;
 			break;
 		case OPT_SET:
@@ -208,60 +179,8 @@ static int parse(int argc, char **argv, struct check_cmd *cmd, char *errbuf)
 	/* with --run and no capture, the run's own captures are judged (judge()) */
 	if ((cmd->capture_count || !cmd->run) && check_tags(cmd->captures, cmd->capture_count, errbuf) != 0)
 		return -1;
-	if (cmd->report_count == 0) {
-		cmd->reports[0] = (struct report_req){.fmt = WC_REPORT_TEXT, .path = "-"};
-		cmd->report_count = 1;
-	}
+	wc_report_reqs_default(&cmd->reports);
 	return 0;
-}
-
-static bool color_wanted(FILE *out)
-{
-	const char *no_color = getenv("NO_COLOR");
-	return isatty(fileno(out)) && !(no_color && *no_color);
-}
-
-static int open_reports(struct check_cmd *cmd, FILE *out, char *errbuf)
-{
-	for (size_t i = 0; i < cmd->report_count; i++) {
-		struct report_req *r = &cmd->reports[i];
-		if (strcmp(r->path, "-") == 0) {
-			r->f = out;
-			continue;
-		}
-		r->f = fopen(r->path, "w");
-		if (!r->f)
-			return wc_err_errno(errbuf, errno, "check: cannot write the report %s", r->path);
-	}
-	return 0;
-}
-
-/* Writes every report; returns 0, or -1 with errbuf for the first that failed. */
-static int write_reports(struct check_cmd *cmd, FILE *out, const struct wc_outcome *o, char *errbuf)
-{
-	int rc = 0;
-	for (size_t i = 0; i < cmd->report_count; i++) {
-		struct report_req *r = &cmd->reports[i];
-		char why[WC_ERRBUF_SIZE];
-		bool color = r->f == out && color_wanted(out);
-		bool bad = wc_report_write(r->fmt, r->f, o, 1, color, why) != 0;
-		if (r->f != out) {
-			bad |= fclose(r->f) != 0;
-			r->f = NULL;
-		}
-		if (bad && rc == 0)
-			rc = wc_err(errbuf, "check: cannot write the report %s", r->path);
-	}
-	return rc;
-}
-
-static void close_reports(struct check_cmd *cmd, FILE *out)
-{
-	for (size_t i = 0; i < cmd->report_count; i++)
-		if (cmd->reports[i].f && cmd->reports[i].f != out) {
-			fclose(cmd->reports[i].f);
-			cmd->reports[i].f = NULL;
-		}
 }
 
 /* With --run and no capture given: the run's capture points, tagged as the run tagged
@@ -321,14 +240,14 @@ static int judge(struct check_cmd *cmd, FILE *out, char *errbuf)
 		if (wc_view_load(cmd->captures[loaded].path, cmd->captures[loaded].role, &views[loaded], errbuf) != 0)
 			goto done;
 	wc_placeholders_infer(&cmd->ph, views, loaded);
-	if (open_reports(cmd, out, errbuf) != 0)
+	if (wc_report_reqs_open(&cmd->reports, "check", out, errbuf) != 0)
 		goto done;
 	if (wc_verdict_run(s, views, loaded, &cmd->ph, cmd->run ? &rec : NULL, &outcome, errbuf) != 0)
 		goto done;
-	if (write_reports(cmd, out, &outcome, errbuf) == 0)
+	if (wc_report_reqs_write(&cmd->reports, "check", out, &outcome, 1, errbuf) == 0)
 		status = wc_verdict_exit_status(outcome.verdict);
 done:
-	close_reports(cmd, out);
+	wc_report_reqs_close(&cmd->reports, out);
 	wc_outcome_free(&outcome);
 	for (size_t i = 0; i < loaded; i++)
 		wc_view_free(&views[i]);
@@ -344,11 +263,11 @@ int wc_cmd_check_main(int argc, char **argv, FILE *out, FILE *err)
 	char errbuf[WC_ERRBUF_SIZE];
 	struct check_cmd cmd = {0};
 	size_t slots = argc > 0 ? (size_t)argc : 1;
-	cmd.reports = calloc(slots, sizeof *cmd.reports);
+	cmd.reports.v = calloc(slots, sizeof *cmd.reports.v);
 	cmd.captures = calloc(slots, sizeof *cmd.captures);
 	wc_placeholders_init(&cmd.ph);
 	int status;
-	if (!cmd.reports || !cmd.captures) {
+	if (!cmd.reports.v || !cmd.captures) {
 		fputs("wirecheck: out of memory\n", err);
 		status = EXIT_USAGE;
 	} else if (parse(argc, argv, &cmd, errbuf) != 0) {
@@ -362,7 +281,7 @@ int wc_cmd_check_main(int argc, char **argv, FILE *out, FILE *err)
 		if (status == EXIT_USAGE)
 			fprintf(err, "wirecheck: %s\n", errbuf);
 	}
-	free(cmd.reports);
+	free(cmd.reports.v);
 	free(cmd.captures);
 	return status;
 }

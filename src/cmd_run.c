@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cmd_reports.h"
 #include "cmd_run.h"
 #include "netns.h"
 #include "report.h"
@@ -61,16 +62,10 @@ static const struct option long_options[] = {
 	{NULL, 0, NULL, 0},
 };
 
-struct report_req {
-	enum wc_report_format fmt;
-	const char *path;
-};
-
 struct run_cmd {
 	struct wc_run_override *overrides;
 	size_t override_count;
-	struct report_req *reports;
-	size_t report_count;
+	struct wc_report_reqs reports;
 	const char *keep_dir;
 	const char *variant;
 	int port;
@@ -116,25 +111,6 @@ static void on_signal(int sig)
 }
 
 /* ---- arguments ---------------------------------------------------------------------------- */
-
-static int add_report(struct run_cmd *cmd, const char *arg, char *errbuf)
-{
-	const char *colon = strchr(arg, ':');
-	char fmt[16];
-	if (!colon || (size_t)(colon - arg) >= sizeof fmt || !colon[1])
-		return wc_err(errbuf, "run: --report wants FORMAT:PATH (text, json or junit; PATH - for standard "
-		                      "output), not '%s'", arg);
-	memcpy(fmt, arg, (size_t)(colon - arg));
-	fmt[colon - arg] = '\0';
-	int f = wc_report_format_parse(fmt);
-	if (f < 0)
-		return wc_err(errbuf, "run: unknown report format '%s' (text, json or junit)", fmt);
-	for (size_t i = 0; i < cmd->report_count; i++)
-		if (strcmp(colon + 1, "-") == 0 && strcmp(cmd->reports[i].path, "-") == 0)
-			return wc_err(errbuf, "run: only one report can go to standard output");
-	cmd->reports[cmd->report_count++] = (struct report_req){.fmt = (enum wc_report_format)f, .path = colon + 1};
-	return 0;
-}
 
 static int parse_int(const char *arg, int lo, int hi, const char *what, int *out, char *errbuf)
 {
@@ -235,7 +211,7 @@ static int parse(int argc, char **argv, struct run_cmd *cmd, char *errbuf)
 			cmd->variant = optarg;
 			break;
 		case OPT_REPORT:
-			if (add_report(cmd, optarg, errbuf) != 0)
+			if (wc_report_reqs_add(&cmd->reports, "run", optarg, errbuf) != 0)
 				return -1;
 			break;
 		case OPT_SET:
@@ -255,8 +231,7 @@ static int parse(int argc, char **argv, struct run_cmd *cmd, char *errbuf)
 	for (int i = optind; i < argc; i++)
 		if (add_target(cmd, argv[i], errbuf) != 0)
 			return -1;
-	if (cmd->report_count == 0)
-		cmd->reports[cmd->report_count++] = (struct report_req){.fmt = WC_REPORT_TEXT, .path = "-"};
+	wc_report_reqs_default(&cmd->reports);
 	return 0;
 }
 
@@ -379,42 +354,23 @@ static int run_pool(struct pool *p, int jobs, char *errbuf)
 	return 0;
 }
 
-static bool color_wanted(FILE *out)
-{
-	const char *no_color = getenv("NO_COLOR");
-	return isatty(fileno(out)) && !(no_color && *no_color);
-}
-
-/* The reports of every scenario judged, in the order given. */
-static int write_reports(const struct run_cmd *cmd, const struct job *jobs, FILE *out, char *errbuf)
+/* The reports of every scenario judged, in the order given; the exit status, or -1. */
+static int write_reports(struct run_cmd *cmd, const struct job *jobs, FILE *out, char *errbuf)
 {
 	struct wc_outcome *o = calloc(cmd->file_count, sizeof *o);
 	if (!o)
 		return wc_err(errbuf, "out of memory");
 	size_t n = 0;
-	for (size_t i = 0; i < cmd->file_count; i++)
+	int status = 0;
+	for (size_t i = 0; i < cmd->file_count; i++) {
 		if (jobs[i].done && !jobs[i].status)
 			o[n++] = jobs[i].res.outcome;
-	int rc = 0;
-	for (size_t i = 0; i < cmd->report_count && rc == 0; i++) {
-		const struct report_req *r = &cmd->reports[i];
-		bool to_out = strcmp(r->path, "-") == 0;
-		FILE *f = to_out ? out : fopen(r->path, "w");
-		char why[WC_ERRBUF_SIZE];
-		if (!f)
-			rc = wc_err_errno(errbuf, errno, "run: cannot write the report %s", r->path);
-		else if (wc_report_write(r->fmt, f, o, n, to_out && color_wanted(out), why) != 0)
-			rc = wc_err(errbuf, "run: cannot write the report %s", r->path);
-		if (f && !to_out && fclose(f) != 0 && rc == 0)
-			rc = wc_err(errbuf, "run: cannot write the report %s", r->path);
+		else
+			status = EXIT_USAGE;
 	}
-	int status = 0;
-	if (rc == 0) {
+	int rc = wc_report_reqs_write(&cmd->reports, "run", out, o, n, errbuf);
+	if (status == 0)
 		status = wc_verdict_exit_status(wc_verdict_combine(o, n));
-		for (size_t i = 0; i < cmd->file_count; i++)
-			if (jobs[i].status)
-				status = EXIT_USAGE;
-	}
 	free(o);
 	return rc ? -1 : status;
 }
@@ -427,7 +383,7 @@ static int run_all(struct run_cmd *cmd, FILE *out, FILE *err, char *errbuf)
 	int status = -1;
 	struct wc_runner_env env = {0};
 	char refused[WC_ERRBUF_SIZE] = "";
-	if (load_all(cmd, jobs, errbuf) != 0)
+	if (load_all(cmd, jobs, errbuf) != 0 || wc_report_reqs_open(&cmd->reports, "run", out, errbuf) != 0)
 		goto out;
 	/* the user namespace must come before any thread (netns.h) */
 	if (wc_netns_init(&env.userns, refused) != 0 && !refused[0])
@@ -449,6 +405,7 @@ static int run_all(struct run_cmd *cmd, FILE *out, FILE *err, char *errbuf)
 	if (rc == 0)
 		status = write_reports(cmd, jobs, out, errbuf);
 out:
+	wc_report_reqs_close(&cmd->reports, out);
 	for (size_t i = 0; i < cmd->file_count; i++) {
 		if (jobs[i].status)
 			fprintf(err, "wirecheck: %s\n", jobs[i].error);
@@ -468,9 +425,9 @@ int wc_cmd_run_main(int argc, char **argv, FILE *out, FILE *err)
 	struct run_cmd cmd = {0};
 	size_t slots = argc > 0 ? (size_t)argc : 1;
 	cmd.overrides = calloc(slots, sizeof *cmd.overrides);
-	cmd.reports = calloc(slots, sizeof *cmd.reports);
+	cmd.reports.v = calloc(slots, sizeof *cmd.reports.v);
 	int status;
-	if (!cmd.overrides || !cmd.reports) {
+	if (!cmd.overrides || !cmd.reports.v) {
 		fputs("wirecheck: out of memory\n", err);
 		status = EXIT_USAGE;
 	} else if (parse(argc, argv, &cmd, errbuf) != 0) {
@@ -489,6 +446,6 @@ int wc_cmd_run_main(int argc, char **argv, FILE *out, FILE *err)
 		free(cmd.files[i]);
 	free(cmd.files);
 	free(cmd.overrides);
-	free(cmd.reports);
+	free(cmd.reports.v);
 	return status;
 }

@@ -76,29 +76,11 @@ static char *generated(void)
 	return text;
 }
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	char buf[4096];
-	size_t n;
-	while (out && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(f);
-	if (out)
-		fclose(out);
-	return text;
-}
-
 static void test_up_to_date(void)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/doc/catalogue.md", srcdir());
-	char *want = generated(), *have = read_all(path);
+	char *want = generated(), *have = wc_read_file(path);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
 	if (!have || strcmp(want, have) != 0)
 		printf("\n  doc/catalogue.md is stale: run `make doc` in a build tree\n");

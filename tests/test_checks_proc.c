@@ -190,6 +190,32 @@ static void zombies(void)
 #define READ(ts, ret, dgram) ts "\t7\t7\trecvfrom\t3\t" ret "\t0\tkind=udp\treq=" ret "\tdgram=" dgram \
 	"\tpeer=127.0.0.1:4000\n"
 
+#define TCP_READ(ts, ret) ts "\t7\t8\tread\t4\t" ret "\t0\tkind=tcp\treq=50\n"
+
+static void sock_tcp_reads(void)
+{
+	struct wc_run_record rec = {0};
+	struct wc_run_role *s = add(&rec, "server", "./srv");
+	trace(s, HELLO TCP_READ("13", "50") TCP_READ("14", "50") TCP_READ("15", "50") TCP_READ("16", "0"));
+	struct wc_result r = judge("sock.calls", "{\"role\": \"server\", \"tcp_reads\": 50}", &rec);
+	expect(&r, WC_PASS, "each of the server's 3 TCP reads returned 50 bytes (lines 2 to 4 of its trace)");
+	r = judge("sock.calls", "{\"role\": \"server\", \"tcp_reads\": {\"max\": 40}}", &rec);
+	expect(&r, WC_FAIL, "the server's TCP read at line 2 of its trace returned 50 bytes, expected at most 40");
+	wc_run_record_free(&rec);
+
+	s = add(&rec, "server", "./srv");
+	trace(s, HELLO TCP_READ("13", "50") TCP_READ("14", "20"));
+	r = judge("sock.calls", "{\"role\": \"server\", \"tcp_reads\": {\"max\": 50}}", &rec);
+	expect(&r, WC_PASS, "the server's 2 TCP reads returned 20 to 50 bytes (lines 2 to 3 of its trace)");
+	wc_run_record_free(&rec);
+
+	s = add(&rec, "server", "./srv");
+	trace(s, HELLO UDP_SOCK UDP_BIND READ("13", "50", "100"));
+	r = judge("sock.calls", "{\"role\": \"server\", \"tcp_reads\": {\"max\": 50}}", &rec);
+	expect(&r, WC_FAIL, "the server read nothing from a TCP socket");
+	wc_run_record_free(&rec);
+}
+
 static void sock_short_reads(void)
 {
 	struct wc_run_record rec = {0};
@@ -323,6 +349,7 @@ static const struct wc_test tests[] = {
 	{"proc.output: regex validated at load", output_regex_validated},
 	{"proc.zombies", zombies},
 	{"sock.calls: short datagram reads", sock_short_reads},
+	{"sock.calls: what TCP reads returned", sock_tcp_reads},
 	{"sock.calls: failed calls", sock_failed},
 	{"sock.calls: SO_REUSEADDR before bind", sock_reuseaddr},
 	{"sock.calls: untraced", sock_untraced},

@@ -49,6 +49,10 @@ has "$TMP/err" "wirecheck: run: $TMP/missing.json: No such file or directory"
 printf '{"name": "x", "summary": "s", "question": "q", "expect": [{"check": "tcp.handshak"}]}' >"$TMP/bad.json"
 status 2 "$WC" run "$TMP/bad.json"
 has "$TMP/err" "wirecheck: $TMP/bad.json: expect[0].check: unknown check \"tcp.handshak\"; did you mean \"tcp.handshake\"?"
+status 2 "$WC" run "$RUN/tcp-echo.json" --variant nosuch
+has "$TMP/err" "wirecheck: run: --variant nosuch: $RUN/tcp-echo.json has no such variant"
+status 2 "$WC" run "$SRC/scenarios/06-no-htons.json" --variant no-htons --program server=true
+has "$TMP/err" "wirecheck: run: --variant no-htons and --program server both replace the server"
 mkdir -p "$TMP/empty"
 status 2 "$WC" run "$TMP/empty"
 has "$TMP/err" "wirecheck: run: $TMP/empty holds no *.json scenario"
@@ -76,6 +80,11 @@ verdicts "$TMP/serial.json" >"$TMP/serial.txt"
 verdicts "$TMP/parallel.json" >"$TMP/parallel.txt"
 diff "$TMP/serial.txt" "$TMP/parallel.txt" >"$TMP/diff" || fail "-j 3 reports differ from -j 1: $(cat "$TMP/diff")"
 [ "$(grep -c '^run-' "$TMP/serial.txt")" -eq 3 ] || fail "the directory's scenarios were not all run: $(cat "$TMP/serial.txt")"
+
+# ---- a faulty variant: named in the report, failing what it declares -----------------------
+status 1 "$WC" run "$SRC/scenarios/06-no-htons.json" --variant no-htons
+grep -q "^  variant no-htons: " "$TMP/out" || fail "the report does not name the variant: $(head -5 "$TMP/out")"
+grep -q "^FAIL port.byteorder " "$TMP/out" || fail "the no-htons variant did not fail port.byteorder"
 
 # ---- kept files, judged again offline -------------------------------------------------------
 status 0 "$WC" run "$RUN/tcp-refused.json" --keep-pcap "$TMP/keep" --report json:"$TMP/live.json"

@@ -124,6 +124,16 @@ static void finish(struct wc_scenario *s, struct wc_run_result *res)
 	wc_scenario_free(s);
 }
 
+/* Runs a fixture that must pass every expectation; res must be finished. */
+static struct wc_scenario *run_passing(const char *name, struct wc_run_result *res)
+{
+	struct wc_scenario *s = run_fixture(name, NULL, res);
+	CU_ASSERT_EQUAL(res->outcome.verdict, WC_PASS);
+	for (size_t i = 0; i < res->outcome.count; i++)
+		expect_result(res, i, WC_PASS, NULL);
+	return s;
+}
+
 /* ---- the reference programs ------------------------------------------------------------ */
 
 static void test_tcp_echo(void)
@@ -151,10 +161,7 @@ static void test_tcp_echo(void)
 static void test_tcp_refused(void)
 {
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("tcp-refused", NULL, &res);
-	CU_ASSERT_EQUAL(res.outcome.verdict, WC_PASS);
-	for (size_t i = 0; i < res.outcome.count; i++)
-		expect_result(&res, i, WC_PASS, NULL);
+	struct wc_scenario *s = run_passing("tcp-refused", &res);
 	expect_result(&res, 3, WC_PASS, "ECONNREFUSED");
 	CU_ASSERT_EQUAL(res.view_count, 2);
 	CU_ASSERT_STRING_EQUAL(res.views[0].role, "client");
@@ -165,20 +172,15 @@ static void test_tcp_refused(void)
 static void test_udp_closed_port(void)
 {
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("udp-closed", NULL, &res);
-	CU_ASSERT_EQUAL(res.outcome.verdict, WC_PASS);
-	for (size_t i = 0; i < res.outcome.count; i++)
-		expect_result(&res, i, WC_PASS, NULL);
+	struct wc_scenario *s = run_passing("udp-closed", &res);
+	expect_result(&res, 2, WC_PASS, "port unreachable");
 	finish(s, &res);
 }
 
 static void test_udp_cut(void)
 {
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("udp-cut", NULL, &res);
-	CU_ASSERT_EQUAL(res.outcome.verdict, WC_PASS);
-	for (size_t i = 0; i < res.outcome.count; i++)
-		expect_result(&res, i, WC_PASS, NULL);
+	struct wc_scenario *s = run_passing("udp-cut", &res);
 	expect_result(&res, 3, WC_PASS, "never arrived");
 	finish(s, &res);
 }
@@ -186,28 +188,34 @@ static void test_udp_cut(void)
 static void test_tcp_cut(void)
 {
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("tcp-cut", NULL, &res);
-	CU_ASSERT_EQUAL(res.outcome.verdict, WC_PASS);
-	for (size_t i = 0; i < res.outcome.count; i++)
-		expect_result(&res, i, WC_PASS, NULL);
+	struct wc_scenario *s = run_passing("tcp-cut", &res);
+	expect_result(&res, 2, WC_PASS, "never arrived");
+	expect_result(&res, 3, WC_PASS, "1000 bytes");
 	finish(s, &res);
 }
 
 /* ---- what a grader changes ----------------------------------------------------------- */
 
-/* --program puts another command in a role; its argv gets the placeholders too. */
-static void test_program_override(void)
+/* Runs the TCP echo fixture with --program `override`; res must be finished. */
+static struct wc_scenario *run_echo_with(const char *override, struct wc_run_result *res)
 {
 	struct wc_run_override o;
 	char errbuf[WC_ERRBUF_SIZE] = "";
-	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse("client=tcp-client '{server}' {port} --count 1", &o, errbuf), 0);
+	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse(override, &o, errbuf), 0);
 	struct wc_run_opts opts = {.overrides = &o, .override_count = 1};
+	struct wc_scenario *s = run_fixture("tcp-echo", &opts, res);
+	wc_run_override_free(&o);
+	return s;
+}
+
+/* --program puts another command in a role; its argv gets the placeholders too. */
+static void test_program_override(void)
+{
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("tcp-echo", &opts, &res);
+	struct wc_scenario *s = run_echo_with("client=tcp-client '{server}' {port} --count 1", &res);
 	CU_ASSERT_EQUAL(res.outcome.verdict, WC_FAIL);
 	expect_result(&res, 3, WC_FAIL, "100");
 	expect_result(&res, 2, WC_PASS, NULL);
-	wc_run_override_free(&o);
 	finish(s, &res);
 }
 
@@ -215,42 +223,30 @@ static void test_program_override(void)
  * record says the client was started without the server being ready. */
 static void test_never_ready(void)
 {
-	struct wc_run_override o;
-	char errbuf[WC_ERRBUF_SIZE] = "";
-	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse("server=true", &o, errbuf), 0);
-	struct wc_run_opts opts = {.overrides = &o, .override_count = 1};
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("tcp-echo", &opts, &res);
+	struct wc_scenario *s = run_echo_with("server=true", &res);
 	CU_ASSERT_EQUAL(res.outcome.verdict, WC_FAIL);
 	expect_result(&res, 1, WC_FAIL, NULL);
 	CU_ASSERT_PTR_NOT_NULL(strstr(role(&res, "server")->note, "ended without listening on a TCP socket on port 7007"));
 	CU_ASSERT_EQUAL(role(&res, "client")->exit_status, 1);
-	wc_run_override_free(&o);
 	finish(s, &res);
 }
 
 /* A program that cannot be started at all: inconclusive, never a fail for the others. */
 static void test_unstartable_program(void)
 {
-	struct wc_run_override o;
-	char errbuf[WC_ERRBUF_SIZE] = "";
-	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse("client=/nonexistent/student-client", &o, errbuf), 0);
-	struct wc_run_opts opts = {.overrides = &o, .override_count = 1};
 	struct wc_run_result res;
-	struct wc_scenario *s = run_fixture("tcp-echo", &opts, &res);
+	struct wc_scenario *s = run_echo_with("client=/nonexistent/student-client", &res);
 	CU_ASSERT_EQUAL(res.outcome.verdict, WC_INCONCLUSIVE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "the client could not be started"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "/nonexistent/student-client"));
-	wc_run_override_free(&o);
 	finish(s, &res);
 
 	/* a server that cannot start: its client still runs, the run stays inconclusive */
-	CU_ASSERT_EQUAL_FATAL(wc_run_override_parse("server=/nonexistent/student-server", &o, errbuf), 0);
-	s = run_fixture("tcp-echo", &opts, &res);
+	s = run_echo_with("server=/nonexistent/student-server", &res);
 	CU_ASSERT_EQUAL(res.outcome.verdict, WC_INCONCLUSIVE);
 	CU_ASSERT_PTR_NOT_NULL(strstr(res.outcome.why, "the server could not be started"));
 	CU_ASSERT_TRUE(role(&res, "client")->started);
-	wc_run_override_free(&o);
 	finish(s, &res);
 }
 

@@ -14,24 +14,6 @@ static const char end_marker[] = "<!-- END GENERATED REFERENCE -->\n";
 
 static const char regenerate[] = "run `make doc` in a build tree to regenerate doc/scenario.md";
 
-static char *read_all(const char *path)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return NULL;
-	char *text = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&text, &len);
-	char buf[4096];
-	size_t n;
-	while (out && (n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, out);
-	fclose(f);
-	if (out)
-		fclose(out);
-	return text;
-}
-
 static char *generated(void)
 {
 	char *text = NULL;
@@ -82,7 +64,7 @@ static void report_difference(const char *have, size_t have_len, const char *wan
 
 static void test_doc_is_current(void)
 {
-	char *doc = read_all(doc_path()), *want = generated();
+	char *doc = wc_read_file(doc_path()), *want = generated();
 	const char *from, *to;
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(want);
@@ -136,7 +118,7 @@ static void test_check_examples_load(void)
 static void test_complete_example_loads(void)
 {
 	static const char heading[] = "## A complete example";
-	char *doc = read_all(doc_path()), errbuf[WC_ERRBUF_SIZE];
+	char *doc = wc_read_file(doc_path()), errbuf[WC_ERRBUF_SIZE];
 	CU_ASSERT_PTR_NOT_NULL_FATAL(doc);
 	char *start = strstr(doc, heading);
 	start = start ? strstr(start, "```json\n") : NULL;
@@ -153,7 +135,7 @@ static void test_complete_example_loads(void)
 /* Replaces the part between the markers of file with what the tables say now. */
 static int write_doc(const char *file)
 {
-	char *doc = read_all(file), *want = generated();
+	char *doc = wc_read_file(file), *want = generated();
 	const char *from, *to;
 	if (!doc || !want || generated_span(doc, &from, &to) != 0) {
 		fprintf(stderr, "%s: cannot read it, or its markers are missing\n", file);

@@ -28,6 +28,24 @@ const char *wc_fixture(const char *rel)
 	return path;
 }
 
+char *wc_read_file(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	char buf[4096];
+	size_t n;
+	while (out && (n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, out);
+	fclose(f);
+	if (out)
+		fclose(out);
+	return text;
+}
+
 const char *wc_scratch(const char *name)
 {
 	static char path[4096];

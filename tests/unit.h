@@ -28,6 +28,9 @@ int wc_unit_main(int argc, char **argv, const struct wc_suite *const *suites);
 /* Path of tests/fixtures/<rel> in a static buffer (overwritten by the next call). */
 const char *wc_fixture(const char *rel);
 
+/* The whole file, NUL-terminated, malloc'd; NULL when it cannot be read. */
+char *wc_read_file(const char *path);
+
 /* A writable scratch path in the build tree: tests/tmp/<name>. */
 const char *wc_scratch(const char *name);
 
