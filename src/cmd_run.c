@@ -399,6 +399,7 @@ static int run_all(struct run_cmd *cmd, FILE *out, FILE *err, char *errbuf)
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
 	int rc = run_pool(&p, cmd->jobs, errbuf);
+	wc_runner_settle();
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	pthread_mutex_destroy(&p.lock);

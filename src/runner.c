@@ -304,15 +304,17 @@ static void run_programs(struct run *r, char *errbuf)
 	r->res->teardown_ms = ms_since(t1) - WC_RUN_DRAIN_MS;
 }
 
+/* Sockets, faults and namespaces go on a thread of their own (runner_reap.c). */
 static void release(struct run *r)
 {
 	long long t0 = wc_proc_now_ms();
-	wc_livecap_release_all(r->caps, r->ncap);
+	if (r->ncap || r->faults || r->topo_up) {
+		struct wc_leftovers l = {.ncap = r->ncap, .faults = r->faults, .topo = r->topo, .topo_up = r->topo_up};
+		memcpy(l.caps, r->caps, sizeof l.caps);
+		wc_release_later(&l);
+	}
 	r->ncap = 0;
-	wc_faults_free(r->faults);
 	r->faults = NULL;
-	if (r->topo_up)
-		wc_topo_down(&r->topo);
 	r->topo_up = false;
 	r->res->teardown_ms += ms_since(t0);
 }
@@ -334,7 +336,7 @@ int wc_run_scenario(const struct wc_scenario *s, const struct wc_run_opts *opts,
 		unfit(&r, "%s", opts->refused);
 	else
 		run_programs(&r, errbuf);
-	/* the capture sockets close while the files are judged */
+	/* the capture sockets close while the files are judged, and after */
 	rc = judge(&r, errbuf);
 out:
 	release(&r);

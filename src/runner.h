@@ -22,6 +22,9 @@
  *   7. the run record (runrec.h) is filled, the captures are read back from disk and
  *      judged with the record (verdict.h): the live verdict is the offline verdict of the
  *      saved files. With keep_dir, captures, traces and run.json are kept there.
+ *   8. the programs are gone, the scratch directory removed; the capture sockets, the
+ *      faults' table and the namespaces are released on a thread of their own
+ *      (wc_runner_settle).
  *
  * What the machine refuses (namespaces, the nftables bridge family, netem) makes the
  * outcome inconclusive with the reason, never a pass or a fail; so does a capture point
@@ -101,10 +104,16 @@ struct wc_run_result {
 };
 
 /* Runs the scenario and judges it. Returns 0 with res filled (whatever the verdict;
- * free with wc_run_result_free), or -1 with errbuf for a problem of the request, with
- * nothing left behind either way. */
+ * free with wc_run_result_free), or -1 with errbuf for a problem of the request; either
+ * way nothing is left once wc_runner_settle() returns. */
 int wc_run_scenario(const struct wc_scenario *s, const struct wc_run_opts *opts, struct wc_run_result *res,
                     char *errbuf);
 void wc_run_result_free(struct wc_run_result *res);
+
+/* Wait until every finished run's capture sockets, nftables table and namespaces are
+ * released: wc_run_scenario leaves that to a thread of its own (closing a packet socket
+ * waits for the kernel), so that the next run need not wait for it. Call it before
+ * proving nothing is left, and before the process ends. */
+void wc_runner_settle(void);
 
 #endif

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "faults.h"
+#include "livecap.h"
 #include "runner.h"
 #include "supervise.h"
 #include "topology.h"
@@ -62,6 +63,19 @@ void wc_tree_remove(const char *dir);
 int wc_mkdirs(const char *dir, char *errbuf);
 /* rename(), or copy and unlink across file systems; 0 or -1 with errbuf. */
 int wc_file_move(const char *from, const char *to, char *errbuf);
+
+/* What a finished run still holds (runner_reap.c). */
+struct wc_leftovers {
+	struct wc_livecap *caps[2];
+	size_t ncap;
+	struct wc_faults *faults;
+	struct wc_topo topo;
+	bool topo_up;
+};
+
+/* Release it on a thread of its own (wc_runner_settle waits for that); when no thread can
+ * be made, at once. */
+void wc_release_later(const struct wc_leftovers *what);
 
 /* The program phase of a run: on a thread of its own, starts each program in its host's
  * namespace, drives them and the faults until the run ends (runner.h, steps 4-6), stops

@@ -68,6 +68,7 @@ static bool no_children(void)
 
 static void assert_nothing_left(const struct wc_run_result *res)
 {
+	wc_runner_settle();
 	for (size_t i = 0; i < 3; i++)
 		if (res->netns[i])
 			CU_ASSERT_FALSE(netns_inode_alive(res->netns[i]));
