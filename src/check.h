@@ -9,7 +9,7 @@
  * Every result cites evidence: the frame numbers it rests on, in the view they belong
  * to, and a Wireshark display filter that selects them. A reason is one plain-language
  * sentence a student understands ("the server answered the SYN in frame 1 with RST,ACK in
- * frame 2: nothing was listening on port 7007").
+ * frame 2: nothing was listening on port 7007 of 10.0.0.2").
  *
  * When the capture cannot support a verdict (the handshake's SYN was never captured, the
  * kernel dropped packets), the verdict is INCONCLUSIVE with the reason, never a guess.

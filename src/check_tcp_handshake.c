@@ -97,9 +97,10 @@ static bool judge(const struct wc_tcp_sel *sel, const struct wc_tcp_conn *c, jso
 	}
 	if (wc_schema_bool(a, "complete", true) && !c->handshake_complete) {
 		if (!synack && c->rst_side == 1 && c->rst_context == WC_RST_REFUSED) {
+			char addr[WC_ADDR_STRLEN];
 			wc_tcp_evidence(r, c->rst_frame);
-			wc_tcp_verdict(r, WC_FAIL, "the SYN in frame %llu was answered with RST,ACK in frame %llu: nothing was listening%s",
-			               syn, (unsigned long long)c->rst_frame, sel->where);
+			wc_tcp_verdict(r, WC_FAIL, "the SYN in frame %llu was answered with RST,ACK in frame %llu: nothing was listening on port %u of %s",
+			               syn, (unsigned long long)c->rst_frame, (unsigned)c->side[1].port, wc_addr_str(&c->side[1].addr, addr));
 		} else if (!synack) {
 			wc_tcp_verdict(r, WC_FAIL, "the SYN in frame %llu was never answered with a SYN-ACK", syn);
 		} else {

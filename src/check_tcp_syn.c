@@ -116,12 +116,14 @@ static void run_refused(const struct wc_check_ctx *ctx, json_object *a, struct w
 	} else {
 		const struct wc_tcp_conn *c = &sel.v->tcp[idx[0]];
 		unsigned port = c->side[1].port;
+		char addr[WC_ADDR_STRLEN];
+		wc_addr_str(&c->side[1].addr, addr);
 		if (nref == 1)
-			wc_tcp_verdict(r, WC_PASS, "the server's kernel answered the SYN in frame %s with RST,ACK in frame %s (ack = ISN+1): nothing was listening on port %u",
-			               syl, rsl, port);
+			wc_tcp_verdict(r, WC_PASS, "the server's kernel answered the SYN in frame %s with RST,ACK in frame %s (ack = ISN+1): nothing was listening on port %u of %s",
+			               syl, rsl, port, addr);
 		else
-			wc_tcp_verdict(r, WC_PASS, "%zu connection attempts refused: the SYNs in frames %s were answered with RST,ACK in frames %s (ack = ISN+1): nothing was listening on port %u",
-			               nref, syl, rsl, port);
+			wc_tcp_verdict(r, WC_PASS, "%zu connection attempts refused: the SYNs in frames %s were answered with RST,ACK in frames %s (ack = ISN+1): nothing was listening on port %u of %s",
+			               nref, syl, rsl, port, addr);
 	}
 out:
 	wc_result_filter_frames(r);

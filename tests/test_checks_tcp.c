@@ -95,7 +95,7 @@ static const struct tcase handshake[] = {
 	{ECHO, "{\"port\": 8080}", NULL, WC_FAIL,
 	 "expected at least 1 handshake(s) on port 8080, saw none: no SYN to that port was captured", {0}, ""},
 	{"checks/tcp-refused.pcap", PORT, NULL, WC_FAIL,
-	 "the SYN in frame 1 was answered with RST,ACK in frame 2: nothing was listening on port 7007", {1, 2}, NULL},
+	 "the SYN in frame 1 was answered with RST,ACK in frame 2: nothing was listening on port 7007 of 127.0.0.1", {1, 2}, NULL},
 	{"checks/tcp-refused.pcap", "{\"port\": \"7007\", \"count\": 1}", NULL, WC_FAIL,
 	 "expected exactly 1 handshake(s) on port 7007, saw 3 connection attempts (SYN in frames 1, 3, 5), 0 of them complete", {1, 3, 5}, NULL},
 	{"checks/tcp-backlog.pcap", "{\"port\": \"7007\", \"complete\": false, \"syn_retransmissions\": false}", NULL,
@@ -143,10 +143,10 @@ static const struct tcase teardown[] = {
 static const struct tcase refused[] = {
 	{"checks/tcp-refused.pcap", "{\"port\": \"{port}\", \"count\": 3, \"syns\": 3}", "{\"port\": \"7007\"}", WC_PASS,
 	 "3 connection attempts refused: the SYNs in frames 1, 3, 5 were answered with RST,ACK in frames 2, 4, 6 "
-	 "(ack = ISN+1): nothing was listening on port 7007", {1, 2, 3, 4, 5, 6}, "frame.number in {1 2 3 4 5 6}"},
+	 "(ack = ISN+1): nothing was listening on port 7007 of 127.0.0.1", {1, 2, 3, 4, 5, 6}, "frame.number in {1 2 3 4 5 6}"},
 	{"checks/tcp-byteorder-lo.pcap", "{\"port\": 7007}", NULL, WC_PASS,
 	 "the server's kernel answered the SYN in frame 1 with RST,ACK in frame 2 (ack = ISN+1): nothing was listening "
-	 "on port 7007", {1, 2}, NULL},
+	 "on port 7007 of 127.0.0.1", {1, 2}, NULL},
 	{"checks/tcp-refused.pcap", "{\"port\": 7007, \"syns\": 1}", NULL, WC_FAIL,
 	 "expected the clients to send exactly 1 SYN(s) before giving up, they sent 3 (refused SYNs in frames 1, 3, 5)",
 	 {1, 2, 3, 4, 5, 6}, NULL},

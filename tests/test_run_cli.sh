@@ -11,11 +11,14 @@ RUN="$SRC/tests/fixtures/run"
 mkdir -p "$TMP/bin" && cp "$BUILD"/tests/fixtures/hostile/ignore_term "$BUILD"/tests/fixtures/hostile/fork_spin \
 	"$BUILD"/tests/fixtures/hostile/flood "$BUILD"/tests/fixtures/hostile/never_exit "$TMP/bin/" || exit 99
 PATH="$TMP/bin:$PATH"
-export PATH
+# the runs' scratch directories, apart from those of tests running at the same time
+TMPDIR="$TMP/scratch"
+mkdir -p "$TMPDIR" || exit 99
+export PATH TMPDIR
 
 leftovers() {
 	pgrep -f "$TMP/bin/" >/dev/null && fail "$1: processes of the hostile programs are still running: $(pgrep -af "$TMP/bin/")"
-	ls -d "${TMPDIR:-/tmp}"/wirecheck-run-* >/dev/null 2>&1 && fail "$1: a scratch directory is left: $(ls -d "${TMPDIR:-/tmp}"/wirecheck-run-*)"
+	ls -d "$TMPDIR"/wirecheck-* >/dev/null 2>&1 && fail "$1: a scratch directory is left: $(ls -d "$TMPDIR"/wirecheck-*)"
 }
 
 # ---- can this machine make runs at all? -----------------------------------------

@@ -337,6 +337,22 @@ static void test_kept_files_same_verdict(void)
 	finish(s, &res);
 }
 
+/* Where namespaces are refused, every scenario is inconclusive with the reason, and no
+ * program is started. */
+static void test_refused_machine(void)
+{
+	struct wc_run_opts opts = {.refused = "cannot unshare a user namespace: Operation not permitted"};
+	struct wc_run_result res;
+	struct wc_scenario *s = run_fixture("tcp-echo", &opts, &res);
+	CU_ASSERT_EQUAL(res.outcome.verdict, WC_INCONCLUSIVE);
+	CU_ASSERT_STRING_EQUAL(res.outcome.why, "the live run could not be made: cannot unshare a user namespace: "
+	                                       "Operation not permitted");
+	expect_result(&res, 0, WC_INCONCLUSIVE, "cannot unshare a user namespace");
+	CU_ASSERT_EQUAL(res.rec.role_count, 0);
+	CU_ASSERT_EQUAL(res.rec.cap_count, 0);
+	finish(s, &res);
+}
+
 /* netem on a kernel without it: inconclusive with the reason, nothing run. */
 static void test_netem_inconclusive(void)
 {
@@ -366,6 +382,7 @@ static const struct wc_test live_tests[] = {
 	{"a cancelled run ends at once, inconclusive", test_cancel},
 	{"kept captures and run.json give the same verdict offline", test_kept_files_same_verdict},
 	{"netem without the kernel's netem: inconclusive", test_netem_inconclusive},
+	{"a machine that refuses namespaces: inconclusive, nothing run", test_refused_machine},
 	{NULL, NULL},
 };
 static const struct wc_suite live_suite = {"run live", live_tests};
