@@ -264,6 +264,9 @@ static int add_variant(const struct run_cmd *cmd, struct job *j, char *errbuf)
 	for (size_t i = 0; i < n; i++)
 		if (!(j->variant.argv[i] = strdup(json_object_get_string(json_object_array_get_idx(argv, i)))))
 			return wc_err(errbuf, "out of memory");
+	const char *ready = wc_schema_str(v, "ready", NULL);
+	if (ready && !(j->variant.ready = strdup(ready)))
+		return wc_err(errbuf, "out of memory");
 	j->overrides[j->override_count++] = j->variant;
 	return 0;
 }

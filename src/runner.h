@@ -11,7 +11,8 @@
  *      time 0 of the run is when they are ready;
  *   4. the programs start (supervise.h), each in its host's namespace, at its delay, once
  *      the role it waits for (`after`) is ready: a socket listening on, or bound to, the
- *      `ready` port seen in that role's namespace — never a sleep. A role that is never
+ *      `ready` port seen in that role's namespace — never a sleep — and the role named by
+ *      `after_end` has ended. A role that is never
  *      ready (it ended, or its time limit passed) releases its dependants anyway, and
  *      the role record says so: a submission that never listens still shows its RSTs;
  *   5. faults are applied and ended at their scaled times;
@@ -72,6 +73,7 @@ void wc_runner_env_find(struct wc_runner_env *env);
 struct wc_run_override {
 	char role[16];
 	char **argv;               /* NULL-terminated, owned */
+	char *ready;               /* a `ready` in place of the role's (a variant's); NULL: keep */
 };
 
 /* Parse one ROLE=COMMAND. Returns 0, or -1 with errbuf naming the problem. */

@@ -86,12 +86,13 @@ static void start_one(struct driver *dr, size_t i)
 	s->state = SLOT_RUNNING;
 }
 
-/* Starts every waiting program whose awaited role is ready. */
+/* Starts every waiting program whose awaited role is ready and whose awaited end came. */
 static void start_due(struct driver *dr)
 {
 	for (size_t i = 0; i < dr->n; i++) {
 		const struct wc_plan_prog *p = &dr->d->plan->progs[i];
-		if (dr->slots[i].state == SLOT_WAITING && (p->after < 0 || dr->slots[p->after].ready))
+		if (dr->slots[i].state == SLOT_WAITING && (p->after < 0 || dr->slots[p->after].ready) &&
+		    (p->after_end < 0 || dr->slots[p->after_end].state == SLOT_DONE))
 			start_one(dr, i);
 	}
 }

@@ -25,7 +25,8 @@ struct wc_plan_prog {
 	char **env;                 /* the scenario's variables, then PATH, LD_PRELOAD, WC_TRACE_FILE */
 	const char *cwd;            /* borrowed from the scenario, or the plan's scratch */
 	const char *stdin_text;     /* borrowed; NULL: none */
-	int after;                  /* index of the program it waits for, -1: none */
+	int after;                  /* index of the program whose readiness it waits for, -1: none */
+	int after_end;              /* index of the program whose end it waits for, -1: none */
 	bool awaited;               /* some program waits for it */
 	enum wc_ready_kind ready;
 	int ready_port;

@@ -103,7 +103,9 @@ int wc_run_override_parse(const char *arg, struct wc_run_override *o, char *errb
 void wc_run_override_free(struct wc_run_override *o)
 {
 	free_strv(o->argv);
+	free(o->ready);
 	o->argv = NULL;
+	o->ready = NULL;
 }
 
 /* ---- one program --------------------------------------------------------------------- */
@@ -208,10 +210,13 @@ static int plan_env(struct wc_plan_prog *p, json_object *prog, const struct wc_r
 	return 0;
 }
 
-static int plan_ready(struct wc_plan_prog *p, json_object *prog, const struct wc_placeholders *ph,
-                      const char *what, char *errbuf)
+static int plan_ready(struct wc_plan_prog *p, json_object *prog, const struct wc_run_opts *o,
+                      const struct wc_placeholders *ph, const char *what, char *errbuf)
 {
 	const char *ready = wc_schema_str(prog, "ready", "none");
+	for (size_t i = 0; i < o->override_count; i++)
+		if (strcmp(o->overrides[i].role, p->role) == 0 && o->overrides[i].ready)
+			ready = o->overrides[i].ready;
 	if (strcmp(ready, "none") == 0)
 		return 0;
 	char *text = filled(ph, ready, what, errbuf);
@@ -256,7 +261,7 @@ static int plan_one(struct wc_plan_prog *p, json_object *prog, size_t index, con
 	snprintf(p->role, sizeof p->role, "%s", wc_schema_str(prog, "role", ""));
 	const char *host = wc_schema_str(prog, "host", strncmp(p->role, "server", 6) == 0 ? "server" : "client");
 	p->host = strcmp(host, "server") == 0 ? WC_HOST_SERVER : WC_HOST_CLIENT;
-	p->after = -1;
+	p->after = p->after_end = -1;
 	p->cwd = wc_schema_str(prog, "cwd", scratch);
 	p->stdin_text = wc_schema_str(prog, "stdin", NULL);
 	double scale = wc_schema_num(s->root, "time_scale", 1.0);
@@ -270,7 +275,7 @@ static int plan_one(struct wc_plan_prog *p, json_object *prog, size_t index, con
 		.nofile = (long)wc_schema_int(rl, "nofile", 0),
 	};
 	if (plan_argv(p, prog, o, ph, what, errbuf) != 0 || plan_env(p, prog, o, ph, scratch, what, errbuf) != 0 ||
-	    plan_ready(p, prog, ph, what, errbuf) != 0 || plan_signals(p, prog, scale, what, errbuf) != 0)
+	    plan_ready(p, prog, o, ph, what, errbuf) != 0 || plan_signals(p, prog, scale, what, errbuf) != 0)
 		return -1;
 	return 0;
 }
@@ -307,9 +312,12 @@ int wc_plan_build(const struct wc_scenario *s, const struct wc_run_opts *o, cons
 			return -1;
 		}
 	for (size_t i = 0; i < n; i++) {
-		const char *after = wc_schema_str(json_object_array_get_idx(s->programs, i), "after", NULL);
+		json_object *prog = json_object_array_get_idx(s->programs, i);
+		const char *after = wc_schema_str(prog, "after", NULL), *end = wc_schema_str(prog, "after_end", NULL);
 		if (after && (plan->progs[i].after = find_role(plan, after)) >= 0)
 			plan->progs[plan->progs[i].after].awaited = true;
+		if (end)
+			plan->progs[i].after_end = find_role(plan, end);
 	}
 	return 0;
 }

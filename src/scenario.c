@@ -127,52 +127,82 @@ static json_object *program_by_role(json_object *programs, const char *role, siz
 	return NULL;
 }
 
-/* Each program waits for at most one other: following `after` from any program must end. */
-static int after_rules(json_object *programs, size_t i, const char *file, char *errbuf)
+/* The keys by which a program waits for another: its readiness, or its end. */
+static const char *const wait_keys[] = {"after", "after_end"};
+
+/* programs[i].KEY names another program. */
+static int wait_target(json_object *programs, size_t i, const char *key, const char *file, char *errbuf)
 {
 	json_object *p = json_object_array_get_idx(programs, i);
-	const char *after = wc_schema_str(p, "after", NULL);
+	const char *target = wc_schema_str(p, key, NULL);
 	char path[64];
-	snprintf(path, sizeof path, "programs[%zu].after", i);
-	if (!after)
+	snprintf(path, sizeof path, "programs[%zu].%s", i, key);
+	if (!target)
 		return 0;
-	const char *role = wc_schema_str(p, "role", "");
-	if (strcmp(after, role) == 0)
+	if (strcmp(target, wc_schema_str(p, "role", "")) == 0)
 		return wc_schema_err(errbuf, file, path, "a program cannot wait for itself");
 	size_t j;
-	if (!program_by_role(programs, after, &j)) {
-		size_t n = json_object_array_length(programs);
-		const char **roles = calloc(n + 1, sizeof *roles);
-		const char *near = NULL;
-		if (roles) {
-			for (size_t k = 0; k < n; k++)
-				roles[k] = wc_schema_str(json_object_array_get_idx(programs, k), "role", "");
-			near = wc_schema_nearest(after, roles);
+	if (program_by_role(programs, target, &j))
+		return 0;
+	size_t n = json_object_array_length(programs);
+	const char **roles = calloc(n + 1, sizeof *roles);
+	const char *near = NULL;
+	if (roles) {
+		for (size_t k = 0; k < n; k++)
+			roles[k] = wc_schema_str(json_object_array_get_idx(programs, k), "role", "");
+		near = wc_schema_nearest(target, roles);
+	}
+	if (near)
+		wc_schema_err(errbuf, file, path, "no program has the role \"%s\"; did you mean \"%s\"?", target, near);
+	else
+		wc_schema_err(errbuf, file, path, "no program has the role \"%s\"", target);
+	free(roles);
+	return -1;
+}
+
+/* Whether waiting from program `at` leads back to `home`; the way there is appended to
+ * chain (" -> b -> a"). seen[] keeps a program visited once. */
+static bool leads_back(json_object *programs, size_t at, size_t home, bool *seen, char *chain, size_t len)
+{
+	json_object *p = json_object_array_get_idx(programs, at);
+	for (size_t k = 0; k < sizeof wait_keys / sizeof wait_keys[0]; k++) {
+		const char *target = wc_schema_str(p, wait_keys[k], NULL);
+		size_t j, used = strlen(chain);
+		if (!target || !program_by_role(programs, target, &j))
+			continue;
+		snprintf(chain + used, len - used, " -> %s", target);
+		if (j == home)
+			return true;
+		if (!seen[j]) {
+			seen[j] = true;
+			if (leads_back(programs, j, home, seen, chain, len))
+				return true;
 		}
-		if (near)
-			wc_schema_err(errbuf, file, path, "no program has the role \"%s\"; did you mean \"%s\"?",
-			              after, near);
-		else
-			wc_schema_err(errbuf, file, path, "no program has the role \"%s\"", after);
-		free(roles);
-		return -1;
+		chain[used] = '\0';
 	}
-	char chain[256];
-	size_t n = json_object_array_length(programs), used = 0;
-	used += (size_t)snprintf(chain, sizeof chain, "%s", role);
-	for (size_t steps = 0; after && steps <= n; steps++) {
-		json_object *next = program_by_role(programs, after, &j);
-		if (!next)
-			return 0;
-		if (used < sizeof chain)
-			used += (size_t)snprintf(chain + used, sizeof chain - used, " -> %s", after);
-		if (j == i)
-			return wc_schema_err(errbuf, file, path,
-			                     "the programs wait for each other in a circle: %s", chain);
-		after = wc_schema_str(next, "after", NULL);
-	}
-	/* A circle further on, which does not come back here: reported at its own members. */
-	return 0;
+	return false;
+}
+
+/* A program waits (`after`, `after_end`) only for programs that exist, and waiting never
+ * comes back to where it started. */
+static int wait_rules(json_object *programs, size_t i, const char *file, char *errbuf)
+{
+	for (size_t k = 0; k < sizeof wait_keys / sizeof wait_keys[0]; k++)
+		if (wait_target(programs, i, wait_keys[k], file, errbuf))
+			return -1;
+	json_object *p = json_object_array_get_idx(programs, i);
+	size_t n = json_object_array_length(programs);
+	bool *seen = calloc(n, sizeof *seen);
+	char chain[256], path[64];
+	if (!seen)
+		return wc_schema_err(errbuf, file, "programs", "out of memory");
+	snprintf(chain, sizeof chain, "%s", wc_schema_str(p, "role", ""));
+	bool circle = leads_back(programs, i, i, seen, chain, sizeof chain);
+	free(seen);
+	if (!circle)
+		return 0;
+	snprintf(path, sizeof path, "programs[%zu].%s", i, json_object_object_get_ex(p, "after", NULL) ? "after" : "after_end");
+	return wc_schema_err(errbuf, file, path, "the programs wait for each other in a circle: %s", chain);
 }
 
 static int program_rules(json_object *programs, bool veth, const char *file, char *errbuf)
@@ -194,7 +224,7 @@ static int program_rules(json_object *programs, bool veth, const char *file, cha
 		}
 	}
 	for (size_t i = 0, n = json_object_array_length(programs); i < n; i++)
-		if (after_rules(programs, i, file, errbuf))
+		if (wait_rules(programs, i, file, errbuf))
 			return -1;
 	return 0;
 }

@@ -62,15 +62,18 @@ static void roles(FILE *out, const struct wc_scenario *s, const char *file)
 		argv_text(out, json_object_object_get(p, "argv"));
 		fputs("` | ", out);
 		const char *after = wc_schema_str(p, "after", NULL), *ready = wc_schema_str(p, "ready", NULL);
+		const char *end = wc_schema_str(p, "after_end", NULL);
 		double delay = wc_schema_num(p, "delay", 0);
-		if (after && delay > 0)
-			fprintf(out, "%g s after `%s` is ready", delay, after);
+		if (delay > 0)
+			fprintf(out, "%g s after ", delay);
+		if (after && end)
+			fprintf(out, "%s`%s` is ready and `%s` has ended", delay > 0 ? "" : "once ", after, end);
 		else if (after)
-			fprintf(out, "once `%s` is ready", after);
-		else if (delay > 0)
-			fprintf(out, "%g s after the start", delay);
+			fprintf(out, "%s`%s` is ready", delay > 0 ? "" : "once ", after);
+		else if (end)
+			fprintf(out, "%s`%s` has ended", delay > 0 ? "" : "once ", end);
 		else
-			fputs("at once", out);
+			fputs(delay > 0 ? "the start" : "at once", out);
 		if (ready && strcmp(ready, "none") != 0)
 			fprintf(out, "; ready when %s %s", strncmp(ready, "tcp", 3) == 0 ? "listening on" : "bound to", ready);
 		fputs(" |\n", out);
@@ -102,7 +105,12 @@ static void variants(FILE *out, const struct wc_scenario *s, const char *file)
 		const char *name = wc_schema_str(v, "name", "");
 		fprintf(out, "- `%s`: %s. The %s runs `", name, wc_schema_str(v, "summary", ""), wc_schema_str(v, "role", ""));
 		argv_text(out, json_object_object_get(v, "argv"));
-		fputs("`; it fails ", out);
+		const char *ready = wc_schema_str(v, "ready", NULL);
+		if (ready)
+			fprintf(out, "` (ready at %s)", ready);
+		else
+			fputc('`', out);
+		fputs("; it fails ", out);
 		json_object *fails = json_object_object_get(v, "fails");
 		for (size_t k = 0, m = json_object_array_length(fails); k < m; k++) {
 			json_object *f = json_object_array_get_idx(fails, k);

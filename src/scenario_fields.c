@@ -223,6 +223,10 @@ static const struct wc_field program_fields[] = {
 	{.key = "after", .type = WC_F_STRING, .check = plain_name, .default_text = "start at once",
 	 .doc = "the role that must be ready (see `ready`) before this one starts",
 	 .example = "\"server\""},
+	{.key = "after_end", .type = WC_F_STRING, .check = plain_name, .default_text = "start at once",
+	 .doc = "the role that must have ended (exited, or been stopped at its time limit) before this one "
+	        "starts, with `after` too when both are given: a restart, a second run",
+	 .example = "\"server\""},
 	{.key = "ready", .type = WC_F_STRING, .check = readiness, .default_text = "\"none\"",
 	 .doc = "when it counts as ready for programs that start after it: tcp:PORT once a "
 	        "socket listens on PORT in its namespace, udp:PORT once one is bound to it, none "
@@ -324,6 +328,9 @@ static const struct wc_field variant_fields[] = {
 	{.key = "argv", .type = WC_F_STRINGS, .required = true, .min = 1, .max = WC_NO_LIMIT,
 	 .doc = "the faulty command, placeholders filled as in programs", 
 	 .example = "[\"tcp-server\", \"--port\", \"{port}\", \"--no-htons\"]"},
+	{.key = "ready", .type = WC_F_STRING, .check = readiness, .default_text = "the program's",
+	 .doc = "when the faulty program counts as ready, where it differs from the one it replaces",
+	 .example = "\"tcp:24347\""},
 	{.key = "fails", .type = WC_F_OBJECTS, .required = true, .min = 1, .max = WC_NO_LIMIT,
 	 .fields = fails_fields, .doc = "the checks it must fail, and the words of their reasons",
 	 .example = "[{\"check\": \"port.byteorder\", \"reason\": \"byte-swapped\"}]"},

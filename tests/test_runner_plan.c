@@ -55,7 +55,8 @@ static const char two_programs[] =
 	"   \"env\": {\"GREETING\": \"hello {client}\"}, \"rlimits\": {\"cpu\": 5, \"nproc\": 20},"
 	"   \"signals\": [{\"at\": 3, \"signal\": \"SIGKILL\"}]},"
 	"  {\"role\": \"client\", \"argv\": [\"tcp-client\", \"{server}\", \"{port}\"], \"after\": \"server\","
-	"   \"delay\": 2, \"time_limit\": 4, \"stdin\": \"abc\", \"env\": [\"A=1\", \"B={port}\"]}"
+	"   \"delay\": 2, \"time_limit\": 4, \"stdin\": \"abc\", \"env\": [\"A=1\", \"B={port}\"]},"
+	"  {\"role\": \"restart\", \"argv\": [\"tcp-server\"], \"host\": \"server\", \"after_end\": \"server\"}"
 	" ],"
 	" \"expect\": [{\"check\": \"tcp.handshake\"}]}";
 
@@ -68,7 +69,10 @@ static void test_plan(void)
 	placeholders(&ph);
 	struct wc_plan plan;
 	CU_ASSERT_EQUAL_FATAL(wc_plan_build(s, &o, &ph, "/tmp/scratch", &plan, errbuf), 0);
-	CU_ASSERT_EQUAL_FATAL(plan.count, 2);
+	CU_ASSERT_EQUAL_FATAL(plan.count, 3);
+	CU_ASSERT_EQUAL(plan.progs[2].after_end, 0);
+	CU_ASSERT_EQUAL(plan.progs[2].after, -1);
+	CU_ASSERT_EQUAL(plan.progs[1].after_end, -1);
 	const struct wc_plan_prog *srv = &plan.progs[0], *cli = &plan.progs[1];
 
 	CU_ASSERT_STRING_EQUAL(srv->role, "server");
@@ -144,6 +148,14 @@ static void test_override(void)
 	CU_ASSERT_EQUAL_FATAL(wc_plan_build(s, &opts, &ph, "/tmp/scratch", &plan, errbuf), 0);
 	CU_ASSERT_STRING_EQUAL(plan.progs[0].argv[0], "my-server");
 	CU_ASSERT_STRING_EQUAL(plan.progs[0].argv[2], "7007");
+	CU_ASSERT_EQUAL(plan.progs[0].ready, WC_READY_TCP); /* the role's own readiness is kept */
+	CU_ASSERT_EQUAL(plan.progs[0].ready_port, 7007);
+	wc_plan_free(&plan);
+	/* a variant's readiness replaces the role's */
+	o.ready = strdup("udp:{port}");
+	CU_ASSERT_EQUAL_FATAL(wc_plan_build(s, &opts, &ph, "/tmp/scratch", &plan, errbuf), 0);
+	CU_ASSERT_EQUAL(plan.progs[0].ready, WC_READY_UDP);
+	CU_ASSERT_EQUAL(plan.progs[0].ready_port, 7007);
 	CU_ASSERT_STRING_EQUAL(plan.progs[1].argv[0], "tcp-client");
 	wc_plan_free(&plan);
 	wc_run_override_free(&o);

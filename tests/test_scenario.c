@@ -427,6 +427,18 @@ static void test_program_order(void)
 	ASSERT_TOP("\"programs\": [{\"role\": \"a\", \"argv\": [\"a\"], \"after\": \"b\"}, "
 	           "{\"role\": \"b\", \"argv\": [\"b\"], \"after\": \"c\"}, {\"role\": \"c\", \"argv\": [\"c\"]}]",
 	           "(valid)");
+	/* waiting for a program's end: the same rules, and circles through either kind of wait */
+	ASSERT_TOP("\"programs\": [{\"role\": \"server\", \"argv\": [\"a\"]}, "
+	           "{\"role\": \"restart\", \"argv\": [\"a\"], \"after_end\": \"server\"}, "
+	           "{\"role\": \"client\", \"argv\": [\"b\"], \"after\": \"restart\", \"after_end\": \"server\"}]",
+	           "(valid)");
+	ASSERT_TOP("\"programs\": [{\"role\": \"server\", \"argv\": [\"a\"], \"after_end\": \"sever\"}]",
+	           "programs[0].after_end: no program has the role \"sever\"; did you mean \"server\"?");
+	ASSERT_TOP("\"programs\": [{\"role\": \"a\", \"argv\": [\"a\"], \"after_end\": \"a\"}]",
+	           "programs[0].after_end: a program cannot wait for itself");
+	ASSERT_TOP("\"programs\": [{\"role\": \"a\", \"argv\": [\"a\"], \"after\": \"b\"}, "
+	           "{\"role\": \"b\", \"argv\": [\"b\"], \"after_end\": \"a\"}]",
+	           "programs[0].after: the programs wait for each other in a circle: a -> b -> a");
 }
 
 static void test_faults(void)
@@ -465,6 +477,9 @@ static void test_variants(void)
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"tcp.fake\"}]}",
 	               "variants[0].fails[0].check: no expectation of this scenario uses tcp.fake");
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": []}", "variants[0].fails: must not be empty");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"ready\": \"tcp:24347\", \"fails\": [{\"check\": \"net.fake\"}]}", "(valid)");
+	ASSERT_VARIANT("{" GOOD_VARIANT ", \"ready\": \"sctp:1\", \"fails\": [{\"check\": \"net.fake\"}]}",
+	               "variants[0].ready: must be \"tcp:PORT\", \"udp:PORT\" or \"none\", got \"sctp:1\"");
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"expect\": \"expect[0]\"}]}", "(valid)");
 	ASSERT_VARIANT("{" GOOD_VARIANT ", \"fails\": [{\"check\": \"net.fake\", \"expect\": \"expect[1]\"}]}",
 	               "variants[0].fails[0].expect: no expectation at expect[1] uses net.fake");
