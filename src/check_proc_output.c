@@ -3,6 +3,7 @@
 #include "checks_proc.h"
 
 #include <regex.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,6 +57,25 @@ static void cut_note(const struct wc_run_output *o, const char *stream, char *bu
 		         (unsigned long long)o->dropped);
 }
 
+/* What the output says, for a failure's reason: its first line, cut at 80 characters, with
+ * bytes that are not printable shown as '?': "it begins \"recv: Connection reset\"". */
+static void first_line(const struct wc_run_output *o, char *buf, size_t len)
+{
+	if (!o->bytes || o->len == 0) {
+		snprintf(buf, len, "it is empty");
+		return;
+	}
+	char line[84];
+	size_t n = 0, i = 0;
+	for (; i < o->len && o->bytes[i] != '\n' && n < 80; i++) {
+		unsigned char c = (unsigned char)o->bytes[i];
+		line[n++] = c >= 0x20 && c != 0x7f ? (char)c : '?';
+	}
+	line[n] = '\0';
+	bool more = i < o->len && !(o->bytes[i] == '\n' && i + 1 == o->len);
+	snprintf(buf, len, "%s \"%s\"%s", more ? "it begins" : "it is", line, more ? " …" : "");
+}
+
 static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result *r)
 {
 	const struct wc_run_role *p = wc_proc_role(ctx, a, "the output", r);
@@ -83,7 +103,10 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 		const char *arg = what[0] == 'c' ? text : re;
 		/* What was cut may hold it: the kept part alone cannot say no. */
 		r->verdict = o->dropped ? WC_INCONCLUSIVE : WC_FAIL;
-		wc_result_reason(r, "the %s's %s (%zu bytes) does not %s \"%s\"%s", p->role, stream, o->len, what, arg, cut);
+		char said[128];
+		first_line(o, said, sizeof said);
+		wc_result_reason(r, "the %s's %s (%zu bytes) does not %s \"%s\": %s%s", p->role, stream, o->len, what, arg,
+		                 said, cut);
 		return;
 	}
 	r->verdict = WC_PASS;

@@ -130,15 +130,26 @@ static void output(void)
 	r = judge("proc.output", "{\"role\": \"server\", \"matches\": \"^received [0-9]+ datagrams$\"}", &rec);
 	expect(&r, WC_PASS, "the server's stdout matches \"^received [0-9]+ datagrams$\"");
 	r = judge("proc.output", "{\"role\": \"server\", \"contains\": \"4 datagrams\"}", &rec);
-	expect(&r, WC_FAIL, "the server's stdout (31 bytes) does not contain \"4 datagrams\"");
+	expect(&r, WC_FAIL, "the server's stdout (31 bytes) does not contain \"4 datagrams\": it begins \"listening\" …");
 	r = judge("proc.output", "{\"role\": \"server\", \"matches\": \"^[0-9]+$\"}", &rec);
-	expect(&r, WC_FAIL, "the server's stdout (31 bytes) does not match \"^[0-9]+$\"");
+	expect(&r, WC_FAIL, "the server's stdout (31 bytes) does not match \"^[0-9]+$\": it begins \"listening\" …");
 	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"empty\": true}", &rec);
 	expect(&r, WC_PASS, "the server wrote nothing on stderr, as expected");
 	r = judge("proc.output", "{\"role\": \"server\", \"empty\": true}", &rec);
 	expect(&r, WC_FAIL, "the server wrote 31 bytes on stdout, expected nothing");
 	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"empty\": false}", &rec);
 	expect(&r, WC_FAIL, "the server wrote nothing on stderr");
+	/* the reason quotes a one-line output whole, an empty one as empty, bytes as '?' */
+	CU_ASSERT_EQUAL(wc_run_output_set(&s->err, "recv: Connection reset by peer\n", 31, 0, err), 0);
+	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"matches\": \"^end of stream$\"}", &rec);
+	expect(&r, WC_FAIL, "the server's stderr (31 bytes) does not match \"^end of stream$\": "
+	       "it is \"recv: Connection reset by peer\"");
+	CU_ASSERT_EQUAL(wc_run_output_set(&s->err, "a\tb\x01", 4, 0, err), 0);
+	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"contains\": \"z\"}", &rec);
+	expect(&r, WC_FAIL, "the server's stderr (4 bytes) does not contain \"z\": it is \"a?b?\"");
+	CU_ASSERT_EQUAL(wc_run_output_set(&s->err, NULL, 0, 0, err), 0);
+	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"contains\": \"z\"}", &rec);
+	expect(&r, WC_FAIL, "the server's stderr (0 bytes) does not contain \"z\": it is empty");
 	/* A NUL the program wrote does not hide what follows it from the expression. */
 	CU_ASSERT_EQUAL(wc_run_output_set(&s->err, "x\0bye\n", 6, 0, err), 0);
 	r = judge("proc.output", "{\"role\": \"server\", \"stream\": \"stderr\", \"matches\": \"^bye\"}", &rec);
@@ -146,7 +157,7 @@ static void output(void)
 	/* Cut output: a text missing from the kept part may be in what was cut. */
 	CU_ASSERT_EQUAL(wc_run_output_set(&s->out, "AAAA", 4, 120, err), 0);
 	r = judge("proc.output", "{\"role\": \"server\", \"contains\": \"done\"}", &rec);
-	expect(&r, WC_INCONCLUSIVE, "the server's stdout (4 bytes) does not contain \"done\" "
+	expect(&r, WC_INCONCLUSIVE, "the server's stdout (4 bytes) does not contain \"done\": it is \"AAAA\" "
 	       "(stdout was cut after 4 bytes: 120 more were not kept)");
 	r = judge("proc.output", "{\"role\": \"server\", \"contains\": \"AA\"}", &rec);
 	expect(&r, WC_PASS, "the server's stdout contains \"AA\" (stdout was cut after 4 bytes: 120 more were not kept)");
