@@ -2,10 +2,10 @@
  * gets the first N Fibonacci numbers, one per line, slowly enough that an iterative server
  * visibly makes the next client wait while a forked or threaded one overlaps them. */
 #include "labs/labs_common.h"
+#include "labs/labs_threads.h"
 
 #include <errno.h>
 #include <getopt.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,48 +193,26 @@ struct fib_thread {
 	char peer[LAB_ADDR_MAX];
 };
 
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
-static long done_count;
-
 static void *client_thread(void *arg)
 {
 	struct fib_thread *t = arg;
 	serve_client(t->o, t->fd, t->peer);
 	free(t);
-	pthread_mutex_lock(&done_lock);
-	done_count++;
-	pthread_cond_signal(&done_cond);
-	pthread_mutex_unlock(&done_lock);
+	lab_thread_done();
 	return NULL;
 }
 
 static void serve_threaded(const struct fib_opts *o, int lfd)
 {
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* A small stack: the default per thread soon exhausts a tight address-space limit. */
-	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (long n = 0; o->clients == 0 || n < o->clients; n++) {
 		struct fib_thread *t = malloc(sizeof *t);
 		if (!t)
 			lab_die("malloc");
 		t->o = o;
 		t->fd = lab_accept(lfd, t->peer);
-		pthread_t id;
-		int err = pthread_create(&id, &attr, client_thread, t);
-		if (err != 0) {
-			errno = err;
-			lab_die("pthread_create");
-		}
+		lab_thread_start(client_thread, t);
 	}
-	pthread_attr_destroy(&attr);
-	/* Detached threads cannot be joined: they count themselves out. */
-	pthread_mutex_lock(&done_lock);
-	while (done_count < o->clients)
-		pthread_cond_wait(&done_cond, &done_lock);
-	pthread_mutex_unlock(&done_lock);
+	lab_threads_wait(o->clients);
 }
 
 static void serve_iterative(const struct fib_opts *o, int lfd)

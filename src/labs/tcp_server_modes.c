@@ -1,9 +1,9 @@
 /* tcp_server_modes.c — tcp-server's accept loops: iterative, a process per client (three
  * ways of reaping, one of them none at all) and a thread per client. */
 #include "labs/tcp_server.h"
+#include "labs/labs_threads.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -132,48 +132,24 @@ struct client_thread {
 	char peer[LAB_ADDR_MAX];
 };
 
-/* Detached threads cannot be joined: they count themselves out for --clients. */
-static pthread_mutex_t done_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
-static long done_count;
-
 static void *client_thread(void *arg)
 {
 	struct client_thread *c = arg;
 	tcp_client_serve(c->o, c->fd, c->peer);
 	free(c);
-	pthread_mutex_lock(&done_lock);
-	done_count++;
-	pthread_cond_signal(&done_cond);
-	pthread_mutex_unlock(&done_lock);
+	lab_thread_done();
 	return NULL;
 }
 
 void tcp_serve_thread(const struct tcp_server_opts *o, int lfd)
 {
-	pthread_attr_t attr;
-	pthread_attr_init(&attr);
-	/* Detached: the thread's resources go back when it ends, nobody joins it. */
-	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	/* A small stack: the default (the stack rlimit, often 8 MiB) per thread soon
-	 * exhausts a tight address-space limit. */
-	pthread_attr_setstacksize(&attr, 256 * 1024);
 	for (long n = 0; o->clients == 0 || n < o->clients; n++) {
 		struct client_thread *c = malloc(sizeof *c);
 		if (!c)
 			lab_die("malloc");
 		c->o = o;
 		c->fd = lab_accept(lfd, c->peer);
-		pthread_t t;
-		int err = pthread_create(&t, &attr, client_thread, c);
-		if (err != 0) {
-			errno = err;
-			lab_die("pthread_create");
-		}
+		lab_thread_start(client_thread, c);
 	}
-	pthread_attr_destroy(&attr);
-	pthread_mutex_lock(&done_lock);
-	while (done_count < o->clients)
-		pthread_cond_wait(&done_cond, &done_lock);
-	pthread_mutex_unlock(&done_lock);
+	lab_threads_wait(o->clients);
 }
