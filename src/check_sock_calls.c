@@ -4,6 +4,7 @@
 #include "checks_proc.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -61,13 +62,93 @@ static const struct wc_field args[] = {
 	{.key = NULL},
 };
 
-/* One condition's verdict and its reason. */
+/* One condition's verdict and its reason, and the frame of the captures it rests on. */
 struct part {
 	enum wc_verdict v;
 	char reason[320];
+	const struct wc_frame_rec *frame;
+	const struct wc_view *view;
 };
 
-static void short_reads(const struct wc_run_role *p, json_object *v, struct part *out)
+/* The part's reason, cut to its buffer. */
+__attribute__((format(printf, 2, 3))) static void say(struct part *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(out->reason, sizeof out->reason, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the frames a socket call answers ------------------------------------------------ */
+
+struct peer_match {
+	struct wc_addr addr;
+	uint16_t port;
+	uint32_t len;       /* UDP payload length; 0: any */
+};
+
+static bool udp_from(const struct wc_frame_rec *f, const void *arg)
+{
+	const struct peer_match *m = arg;
+	return f->l4 == WC_L4_UDP && wc_addr_eq(&f->src, &m->addr) && f->sport == m->port &&
+	       f->l4_payload_len == m->len;
+}
+
+static bool rst_from(const struct wc_frame_rec *f, const void *arg)
+{
+	const struct peer_match *m = arg;
+	return f->l4 == WC_L4_TCP && (f->tcp_flags & WC_TH_RST) && wc_addr_eq(&f->src, &m->addr) && f->sport == m->port;
+}
+
+/* ICMP (v6) port unreachable from the peer's host. */
+static bool unreachable_from(const struct wc_frame_rec *f, const void *arg)
+{
+	const struct peer_match *m = arg;
+	bool v4 = f->l4 == WC_L4_ICMP && f->icmp_type == 3 && f->icmp_code == 3;
+	bool v6 = f->l4 == WC_L4_ICMPV6 && f->icmp_type == 1 && f->icmp_code == 4;
+	return (v4 || v6) && wc_addr_eq(&f->src, &m->addr);
+}
+
+/* The peer of record i's socket: its own peer=, else that of the connect() or accept()
+ * that made the connection (same process and descriptor). */
+static const char *peer_of(const struct wc_trace *t, size_t i)
+{
+	const struct wc_sockcall *c = &t->calls[i];
+	if (c->peer[0])
+		return c->peer;
+	for (size_t k = i; k-- > 0;) {
+		const struct wc_sockcall *e = &t->calls[k];
+		if (e->pid != c->pid)
+			continue;
+		if ((e->call == WC_SC_CONNECT && e->fd == c->fd) || (e->call == WC_SC_ACCEPT && e->ret == c->fd))
+			return e->peer;
+	}
+	return "";
+}
+
+/* Into part: the frame record i answers, by match, with words such as "the RST in". */
+static void cite(const struct wc_check_ctx *ctx, const struct wc_trace *t, size_t i,
+                 bool (*match)(const struct wc_frame_rec *, const void *), uint32_t len, struct part *out)
+{
+	struct peer_match m = {.len = len};
+	if (!wc_proc_peer(peer_of(t, i), &m.addr, &m.port))
+		return;
+	out->frame = wc_proc_frame_before(ctx, t, i, match, &m, &out->view);
+}
+
+/* " in frame 7" (" of the server capture" when it is not the judged one), or "". */
+static void where(const struct part *pt, const struct wc_check_ctx *ctx, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (!pt->frame)
+		return;
+	bool other = ctx->view_count > 1 && pt->view != &ctx->views[0] && pt->view->role[0];
+	snprintf(buf, len, " in frame %llu%s%s%s", (unsigned long long)pt->frame->number, other ? " of the " : "",
+	         other ? pt->view->role : "", other ? " capture" : "");
+}
+
+static void short_reads(const struct wc_check_ctx *ctx, const struct wc_run_role *p, json_object *v,
+                        struct part *out)
 {
 	const struct wc_trace *t = &p->trace;
 	struct wc_count want;
@@ -90,7 +171,7 @@ static void short_reads(const struct wc_run_role *p, json_object *v, struct part
 	char wbuf[48];
 	out->v = wc_count_ok(&want, (int64_t)n) ? WC_PASS : WC_FAIL;
 	if (n == 0) {
-		snprintf(out->reason, sizeof out->reason, "the %s read each of its %zu UDP datagrams whole%s%s", p->role,
+		say(out, "the %s read each of its %zu UDP datagrams whole%s%s", p->role,
 		         reads, out->v == WC_PASS ? "" : ", expected short reads ",
 		         out->v == WC_PASS ? "" : wc_count_str(&want, wbuf, sizeof wbuf));
 		return;
@@ -103,8 +184,11 @@ static void short_reads(const struct wc_run_role *p, json_object *v, struct part
 	else
 		snprintf(what, sizeof what, "read fewer bytes than the datagram held: %lld bytes discarded in all",
 		         (long long)lost);
-	snprintf(out->reason, sizeof out->reason, "the %s %s (%zu short read%s of %zu, the first at line %zu of its trace)%s%s",
-	         p->role, what, n, n == 1 ? "" : "s", reads, f->line, out->v == WC_PASS ? "" : "; expected ",
+	cite(ctx, t, first, udp_from, (uint32_t)f->dgram, out);
+	char at[80];
+	where(out, ctx, at, sizeof at);
+	say(out, "the %s %s (%zu short read%s of %zu, the first at line %zu of its trace%s%s)%s%s", p->role, what, n,
+	         n == 1 ? "" : "s", reads, f->line, at[0] ? ": the datagram" : "", at, out->v == WC_PASS ? "" : "; expected ",
 	         out->v == WC_PASS ? "" : wc_count_str(&want, wbuf, sizeof wbuf));
 }
 
@@ -135,16 +219,16 @@ static void tcp_reads(const struct wc_run_role *p, json_object *v, struct part *
 	}
 	out->v = n ? WC_PASS : WC_FAIL;
 	if (!n)
-		snprintf(out->reason, sizeof out->reason, "the %s read nothing from a TCP socket", p->role);
+		say(out, "the %s read nothing from a TCP socket", p->role);
 	else if (lo == hi)
-		snprintf(out->reason, sizeof out->reason, "each of the %s's %zu TCP reads returned %lld bytes (lines %zu to %zu of its trace)",
+		say(out, "each of the %s's %zu TCP reads returned %lld bytes (lines %zu to %zu of its trace)",
 		         p->role, n, (long long)lo, t->calls[first].line, t->calls[last].line);
 	else
-		snprintf(out->reason, sizeof out->reason, "the %s's %zu TCP reads returned %lld to %lld bytes (lines %zu to %zu of its trace)",
+		say(out, "the %s's %zu TCP reads returned %lld to %lld bytes (lines %zu to %zu of its trace)",
 		         p->role, n, (long long)lo, (long long)hi, t->calls[first].line, t->calls[last].line);
 }
 
-static void failed(const struct wc_run_role *p, json_object *v, struct part *out)
+static void failed(const struct wc_check_ctx *ctx, const struct wc_run_role *p, json_object *v, struct part *out)
 {
 	const char *name = wc_schema_str(v, "call", "connect"), *ename = wc_schema_str(v, "errno", "ECONNREFUSED");
 	enum wc_sc_call call = WC_SC_CONNECT;
@@ -163,11 +247,21 @@ static void failed(const struct wc_run_role *p, json_object *v, struct part *out
 	size_t n = 0, first = wc_trace_next_failed(t, 0, call, err);
 	for (size_t i = first; i < t->count; i = wc_trace_next_failed(t, i + 1, call, err))
 		n++;
-	char wbuf[48], at[64] = "";
+	char wbuf[48], at[160] = "", frame[80] = "";
+	const char *answer = NULL;
+	if (n && err == ECONNREFUSED && t->calls[first].kind == WC_SK_UDP) {
+		cite(ctx, t, first, unreachable_from, 0, out);
+		answer = "the ICMP port unreachable";
+	} else if (n && (err == ECONNREFUSED || err == ECONNRESET)) {
+		cite(ctx, t, first, rst_from, 0, out);
+		answer = "the RST";
+	}
+	where(out, ctx, frame, sizeof frame);
 	if (n)
-		snprintf(at, sizeof at, " (the first at line %zu of its trace)", t->calls[first].line);
+		snprintf(at, sizeof at, " (the first at line %zu of its trace%s%s%s)", t->calls[first].line,
+		         frame[0] ? ", after " : "", frame[0] ? answer : "", frame);
 	out->v = wc_count_ok(&want, (int64_t)n) ? WC_PASS : WC_FAIL;
-	snprintf(out->reason, sizeof out->reason, "%s of the %s failed with %s %zu time%s%s%s%s", name, p->role, ename, n,
+	say(out, "%s of the %s failed with %s %zu time%s%s%s%s", name, p->role, ename, n,
 	         n == 1 ? "" : "s", at, out->v == WC_PASS ? "" : ", expected ",
 	         out->v == WC_PASS ? "" : wc_count_str(&want, wbuf, sizeof wbuf));
 }
@@ -191,9 +285,9 @@ static void reuseaddr(const struct wc_run_role *p, bool want, struct part *out)
 	}
 	out->v = binds ? WC_PASS : WC_FAIL;
 	if (!binds)
-		snprintf(out->reason, sizeof out->reason, "the %s never called bind", p->role);
+		say(out, "the %s never called bind", p->role);
 	else
-		snprintf(out->reason, sizeof out->reason, "the %s %s SO_REUSEADDR before %s", p->role,
+		say(out, "the %s %s SO_REUSEADDR before %s", p->role,
 		         want ? "set" : "did not set", binds == 1 ? "its bind" : "each of its binds");
 }
 
@@ -210,14 +304,24 @@ static void run(const struct wc_check_ctx *ctx, json_object *a, struct wc_result
 	struct part parts[4];
 	size_t n = 0;
 	json_object *v = NULL;
+	memset(parts, 0, sizeof parts);
 	if (json_object_object_get_ex(a, "short_reads", &v))
-		short_reads(p, v, &parts[n++]);
+		short_reads(ctx, p, v, &parts[n++]);
 	if (json_object_object_get_ex(a, "tcp_reads", &v))
 		tcp_reads(p, v, &parts[n++]);
 	if (json_object_object_get_ex(a, "failed", &v))
-		failed(p, v, &parts[n++]);
+		failed(ctx, p, v, &parts[n++]);
 	if (json_object_object_get_ex(a, "reuseaddr", &v))
 		reuseaddr(p, json_object_get_boolean(v), &parts[n++]);
+	/* the frames the calls answer, all from one capture: the first cited one's */
+	const struct wc_view *cited = NULL;
+	for (size_t i = 0; i < n; i++)
+		if (parts[i].frame && (!cited || parts[i].view == cited)) {
+			cited = parts[i].view;
+			wc_result_frame(r, parts[i].frame->number);
+		}
+	if (cited)
+		snprintf(r->vantage, sizeof r->vantage, "%s", cited->role);
 	r->verdict = WC_PASS;
 	for (size_t i = 0; i < n; i++)
 		if (parts[i].v != WC_PASS) {

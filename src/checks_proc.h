@@ -17,6 +17,18 @@ extern const struct wc_check_def wc_check_sock_calls;
 const struct wc_run_role *wc_proc_role(const struct wc_check_ctx *ctx, json_object *args, const char *what,
                                        struct wc_result *r);
 
+/* The frame of the captures that a socket call answers: the last frame for which
+ * match(frame, arg) holds, captured no later than the call returned (trace record i of
+ * the role, on the captures' clock, with a millisecond's grace for timestamping). NULL
+ * when none does or the trace cannot be put on the captures' clock; *view is the capture
+ * it is in. */
+const struct wc_frame_rec *wc_proc_frame_before(const struct wc_check_ctx *ctx, const struct wc_trace *t, size_t i,
+                                                bool (*match)(const struct wc_frame_rec *f, const void *arg),
+                                                const void *arg, const struct wc_view **view);
+
+/* "10.0.0.2:7007" or "[::1]:7" (a trace's peer=) into an address and a port. */
+bool wc_proc_peer(const char *text, struct wc_addr *a, uint16_t *port);
+
 /* "SIGTERM" for 15; NULL for a signal without a name here. */
 const char *wc_proc_signame(int sig);
 /* The number of a name from wc_proc_signals, or 0. */

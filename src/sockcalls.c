@@ -241,6 +241,20 @@ bool wc_trace_traced(const struct wc_trace *t, int pid)
 	return false;
 }
 
+int64_t wc_trace_realtime(const struct wc_trace *t, size_t i)
+{
+	if (i >= t->count)
+		return -1;
+	const struct wc_sockcall *c = &t->calls[i];
+	/* the process's own hello or fork record comes before its calls */
+	for (size_t k = i + 1; k-- > 0;) {
+		const struct wc_sockcall *h = &t->calls[k];
+		if ((h->call == WC_SC_HELLO || h->call == WC_SC_FORK) && h->pid == c->pid && h->real_ns >= 0)
+			return h->real_ns + ((int64_t)c->ts_ns - (int64_t)h->ts_ns);
+	}
+	return -1;
+}
+
 bool wc_sc_short_datagram_read(const struct wc_sockcall *c)
 {
 	return c->call == WC_SC_RECV && c->kind == WC_SK_UDP && c->ret >= 0 && c->dgram > c->ret;

@@ -113,6 +113,11 @@ int wc_sockcall_parse(const char *line, struct wc_sockcall *call, char *errbuf);
 /* Did the library run in pid (a hello or fork record)? pid -1: in any process. */
 bool wc_trace_traced(const struct wc_trace *t, int pid);
 
+/* The CLOCK_REALTIME moment of record i, the clock of a capture's timestamps: its
+ * monotonic time moved by the offset its process's hello or fork record noted (real=).
+ * -1 when the process left no such record. */
+int64_t wc_trace_realtime(const struct wc_trace *t, size_t i);
+
 /* The predicates the checks use, one record at a time. */
 bool wc_sc_short_datagram_read(const struct wc_sockcall *c); /* UDP receive, ret < dgram */
 bool wc_sc_failed_with(const struct wc_sockcall *c, enum wc_sc_call call, int err);
