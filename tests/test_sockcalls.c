@@ -485,6 +485,27 @@ static void test_malformed_lines(void)
 	CU_ASSERT_FALSE(wc_trace_traced(&t, -1));
 }
 
+/* A record's moment on the captures' clock: its process's hello or fork record says how
+ * far CLOCK_REALTIME was ahead of CLOCK_MONOTONIC. */
+static void test_realtime(void)
+{
+	char path[4096], errbuf[WC_ERRBUF_SIZE];
+	struct wc_trace t;
+	snprintf(path, sizeof path, "%s", wc_scratch("trace_realtime.tsv"));
+	write_file(path, "1000\t7\t7\thello\t-1\t0\t0\tv=1\tppid=1\treal=5000000\texe=/bin/x\n"
+	                 "1500\t7\t7\tsocket\t3\t3\t0\tkind=udp\tdomain=2\ttype=0x2\tproto=0\n"
+	                 "1600\t9\t9\tfork\t-1\t0\t0\tppid=7\treal=9000000\n"
+	                 "1700\t9\t9\tclose\t3\t0\t0\tkind=udp\n"
+	                 "1800\t4\t4\tclose\t3\t0\t0\tkind=udp\n");
+	CU_ASSERT_EQUAL_FATAL(wc_trace_load(path, &t, errbuf), 0);
+	CU_ASSERT_EQUAL(wc_trace_realtime(&t, 0), 5000000);
+	CU_ASSERT_EQUAL(wc_trace_realtime(&t, 1), 5000500);
+	CU_ASSERT_EQUAL(wc_trace_realtime(&t, 3), 9000100); /* the child by its own fork record */
+	CU_ASSERT_EQUAL(wc_trace_realtime(&t, 4), -1);      /* a process that never said hello */
+	CU_ASSERT_EQUAL(wc_trace_realtime(&t, 5), -1);      /* past the end */
+	wc_trace_free(&t);
+}
+
 static const struct wc_test live_tests[] = {
 	{"UDP reads of 50 from 100-byte datagrams", test_udp_short_reads},
 	{"the same, _FORTIFY_SOURCE build", test_udp_short_reads_fortified},
@@ -502,6 +523,7 @@ static const struct wc_test live_tests[] = {
 
 static const struct wc_test reader_tests[] = {
 	{"malformed lines, exact errors", test_malformed_lines},
+	{"a record's moment on the captures' clock", test_realtime},
 	{NULL, NULL},
 };
 
