@@ -3,13 +3,13 @@
 #include "runrec.h"
 
 #include <errno.h>
+#include <resolv.h>
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "base64.h"
 #include "schema.h"
 
 #define FORMAT_VERSION 1
@@ -18,20 +18,23 @@
 
 /* ---- the format, as field tables ------------------------------------------------------ */
 
+/* base64 through libresolv's b64_pton (RFC 4648, padding checked, stray bits refused). */
+static long decode_base64(const char *text, unsigned char *out, size_t len)
+{
+	return b64_pton(text, out, len);
+}
+
 static int base64_text(json_object *v, const char *file, const char *path, char *errbuf)
 {
-	size_t len = (size_t)json_object_get_string_len(v), bad;
-	unsigned char *tmp = malloc(len / 4 * 3 + 1);
+	size_t len = (size_t)json_object_get_string_len(v);
+	unsigned char *tmp = malloc(len / 4 * 3 + 3);
 	if (!tmp)
 		return wc_err(errbuf, "%s: out of memory", file);
-	long n = wc_base64_decode(json_object_get_string(v), len, tmp, &bad);
+	long n = decode_base64(json_object_get_string(v), tmp, len / 4 * 3 + 3);
 	free(tmp);
-	if (n >= 0)
+	if (n >= 0 && len % 4 == 0)
 		return 0;
-	if (bad < len)
-		return wc_schema_err(errbuf, file, path, "not base64: character %zu is '%c'", bad + 1,
-		                     json_object_get_string(v)[bad]);
-	return wc_schema_err(errbuf, file, path, "not base64: %zu characters, not a multiple of 4", len);
+	return wc_schema_err(errbuf, file, path, "not base64 (RFC 4648, padded with '=')");
 }
 
 /* An output holds its bytes one way: as text or as base64. */
@@ -234,10 +237,10 @@ static json_object *output_json(const struct wc_run_output *o)
 	if (ok && plain_text(bytes, len)) {
 		ok = put(obj, "text", json_object_new_string_len(bytes, (int)len));
 	} else if (ok) {
-		char *b64 = malloc(wc_base64_len(len) + 1);
-		if (b64)
-			wc_base64_encode(bytes, len, b64);
-		ok = b64 && put(obj, "base64", json_object_new_string(b64));
+		size_t room = (len + 2) / 3 * 4 + 1;
+		char *b64 = malloc(room);
+		ok = b64 && b64_ntop((const unsigned char *)bytes, len, b64, room) >= 0 &&
+		     put(obj, "base64", json_object_new_string(b64));
 		free(b64);
 	}
 	ok = ok && put(obj, "dropped", json_object_new_uint64(o->dropped));
@@ -394,7 +397,7 @@ static int load_output(json_object *obj, struct wc_run_output *o, const char *fi
 {
 	json_object *text = member(obj, "text"), *b64 = member(obj, "base64");
 	json_object *v = text ? text : b64;
-	size_t len = (size_t)json_object_get_string_len(v), bad;
+	size_t len = (size_t)json_object_get_string_len(v);
 	unsigned char *bytes = malloc(len + 1); /* base64 decodes to less */
 	if (!bytes)
 		return wc_err(errbuf, "%s: %s: out of memory", file, path);
@@ -402,7 +405,7 @@ static int load_output(json_object *obj, struct wc_run_output *o, const char *fi
 	if (text)
 		memcpy(bytes, json_object_get_string(v), len);
 	else
-		n = wc_base64_decode(json_object_get_string(v), len, bytes, &bad);
+		n = decode_base64(json_object_get_string(v), bytes, len + 1);
 	uint64_t dropped = u64(obj, "dropped");
 	int rc = 0;
 	if (n > 0)
