@@ -304,14 +304,13 @@ static int load_all(struct run_cmd *cmd, struct job *jobs, char *errbuf)
 
 static void progress(struct pool *p, struct job *j)
 {
-	static const char *const words[] = {"pass", "FAIL", "inconclusive"};
 	size_t done = atomic_fetch_add(&p->finished, 1) + 1;
 	pthread_mutex_lock(&p->lock);
 	if (j->status)
 		fprintf(p->err, "[%zu/%zu] %s: error: %s\n", done, p->count, j->s->name, j->error);
 	else
 		fprintf(p->err, "[%zu/%zu] %s: %s (%.1f s)\n", done, p->count, j->s->name,
-		        words[j->res.outcome.verdict], j->res.run_secs);
+		        wc_verdict_name(j->res.outcome.verdict), j->res.run_secs);
 	fflush(p->err);
 	pthread_mutex_unlock(&p->lock);
 }

@@ -230,6 +230,8 @@ static bool turn(struct driver *dr)
 	return true;
 }
 
+/* SIGTERM first, and the grace period a program needs to close its sockets cleanly
+ * before SIGKILL. */
 static void stop_all(struct driver *dr)
 {
 	for (size_t i = 0; i < dr->n; i++) {
@@ -237,7 +239,7 @@ static void stop_all(struct driver *dr)
 		char why[WC_ERRBUF_SIZE];
 		if (s->state == SLOT_WAITING)
 			note(s->note, sizeof s->note, "never started: the run ended first");
-		if (s->state == SLOT_RUNNING && wc_proc_stop(s->proc, 0, why) != 0)
+		if (s->state == SLOT_RUNNING && wc_proc_stop(s->proc, WC_PROC_GRACE_MS, why) != 0)
 			note(s->note, sizeof s->note, "stopping it failed: %s", why);
 		s->state = SLOT_DONE;
 	}
